@@ -66,6 +66,7 @@ std::string dims_text(const std::vector<int64_t>& dims) {
 // Number of wire values a typed field carries, packed or not; 0 for a wire type the decoder
 // skips (protobuf treats a field with the wrong wire type as unknown).
 uint64_t count_values(const MessageReader& reader, const Field& f) {
+  if (f.number == kStringData) return f.type == WireType::kLengthDelimited ? 1 : 0;  // one string per field
   WireType single = f.number == kFloatData ? WireType::kFixed32
                     : f.number == kDoubleData ? WireType::kFixed64 : WireType::kVarint;
   if (f.type == single) return 1;
@@ -185,7 +186,7 @@ Tensor read_tensor(Bytes tensor_proto) {
                 std::to_string(expected_values));
   }
   if (t.data_type == kString) {
-    t.strings.reserve(values);
+    t.strings.reserve(static_cast<size_t>(values));  // values ≤ fields read, so it fits
     for (const Field& field : typed) {
       if (field.number == kStringData && field.type == WireType::kLengthDelimited) t.strings.push_back(as_string_view(field));
     }
@@ -193,7 +194,9 @@ Tensor read_tensor(Bytes tensor_proto) {
   }
   // `values` is bounded by the input size (each value takes at least one byte on the wire),
   // so this allocation is at most 8× the tensor's own bytes.
-  t.owned_.resize(values * storage.raw_bytes_per_value);
+  uint64_t owned_bytes = values * storage.raw_bytes_per_value;
+  if (owned_bytes > std::numeric_limits<size_t>::max()) reader.fail("tensor of " + std::to_string(owned_bytes) + " bytes does not fit in memory here");
+  t.owned_.resize(static_cast<size_t>(owned_bytes));
   t.owns_data_ = true;
   uint8_t* out = t.owned_.data();
   auto put = [&](uint64_t v) {

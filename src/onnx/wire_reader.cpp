@@ -106,7 +106,7 @@ FieldPath MessageReader::path_of(const Field& field) const {
   FieldPath out;
   out.parent = path_;
   out.name = name.name;
-  out.index = name.repeated ? field.index : -1;
+  out.index = name.repeated ? static_cast<int64_t>(field.index) : -1;
   return out;
 }
 

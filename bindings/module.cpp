@@ -1,0 +1,138 @@
+// Embind surface of the onnx-predict core. Type conversion and error translation only.
+//
+// Every entry point returns a plain object: {value} on success or {error: {code, message,
+// details}} on failure; web/src turns the latter into a thrown OnnxPredictError. No C++
+// exception crosses into JS (it would arrive as a number and skip destructors), and every call
+// copies its input into the wasm heap and its output out of it, so no heap view outlives a call.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "onnx/data_type.h"
+#include "onnx/format_sniff.h"
+#include "onnx/model_info.h"
+#include "onnx/model_info_json.h"
+#include "onnx/tensor.h"
+
+namespace {
+
+using emscripten::val;
+using onnx_predict::Error;
+using onnx_predict::ErrorCode;
+
+// Copies a JS Uint8Array into the wasm heap.
+std::vector<uint8_t> copy_bytes(const val& bytes) {
+  if (!bytes.instanceof(val::global("Uint8Array"))) {
+    throw Error(ErrorCode::kInvalidArgument, "expected the model bytes as a Uint8Array");
+  }
+  std::vector<uint8_t> out(bytes["length"].as<size_t>());
+  val heap_view(emscripten::typed_memory_view(out.size(), out.data()));
+  heap_view.call<void>("set", bytes);
+  return out;
+}
+
+// A fresh JS Uint8Array holding a copy of `data`.
+val copy_to_js(onnx_predict::onnx::Bytes data) {
+  val out = val::global("Uint8Array").new_(data.size());
+  out.call<void>("set", val(emscripten::typed_memory_view(data.size(), data.data())));
+  return out;
+}
+
+val parse_json(const nlohmann::json& j) {
+  // Model strings need not be valid UTF-8: replace bad sequences rather than failing.
+  std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return val::global("JSON").call<val>("parse", text);
+}
+
+val error_result(ErrorCode code, const std::string& message, const std::string& path,
+                 std::optional<uint64_t> offset, const std::string& format) {
+  val details = val::object();
+  if (!path.empty()) details.set("path", path);
+  if (offset) details.set("offset", static_cast<double>(*offset));
+  if (!format.empty()) details.set("format", format);
+  val error = val::object();
+  error.set("code", std::string(onnx_predict::error_code_name(code)));
+  error.set("message", message);
+  error.set("details", details);
+  val result = val::object();
+  result.set("error", error);
+  return result;
+}
+
+// Runs fn() and wraps its value, or turns any C++ exception into an error result.
+template <class Fn>
+val guarded(Fn&& fn) {
+  try {
+    val result = val::object();
+    result.set("value", fn());
+    return result;
+  } catch (const Error& e) {
+    return error_result(e.code(), e.message(), e.path(), e.offset(), e.format());
+  } catch (const std::bad_alloc&) {
+    return error_result(ErrorCode::kInternal, "out of memory", "", {}, "");
+  } catch (const std::exception& e) {
+    return error_result(ErrorCode::kInternal, std::string("unexpected error: ") + e.what(), "", {}, "");
+  } catch (...) {
+    return error_result(ErrorCode::kInternal, "unexpected error", "", {}, "");
+  }
+}
+
+// inspectModel(bytes: Uint8Array) → {value: ModelInfo} | {error}. Refuses non-ONNX formats first.
+val inspect_model(val bytes) {
+  return guarded([&] {
+    std::vector<uint8_t> model = copy_bytes(bytes);
+    onnx_predict::onnx::require_onnx_format(model);
+    return parse_json(onnx_predict::onnx::to_json(onnx_predict::onnx::read_model_info(model)));
+  });
+}
+
+// sniffFormat(bytes) → {value: {format, code?, message?}}: never an error for well-typed input.
+val sniff_format(val bytes) {
+  return guarded([&] {
+    std::vector<uint8_t> data = copy_bytes(bytes);
+    onnx_predict::onnx::FormatGuess guess = onnx_predict::onnx::sniff_format(data);
+    val out = val::object();
+    out.set("format", std::string(guess.format));
+    if (!guess.is_onnx()) {
+      out.set("code", std::string(onnx_predict::error_code_name(guess.code)));
+      out.set("message", guess.message);
+    }
+    return out;
+  });
+}
+
+// readTensor(bytes) → {value: {name, dataType, dims, data: Uint8Array (raw layout) | strings: Uint8Array[]}}.
+val read_tensor(val bytes) {
+  return guarded([&] {
+    std::vector<uint8_t> proto = copy_bytes(bytes);
+    onnx_predict::onnx::Tensor tensor = onnx_predict::onnx::read_tensor(proto);
+    val out = val::object();
+    out.set("name", tensor.name);
+    out.set("dataType", tensor.data_type);
+    val dims = val::array();
+    for (int64_t d : tensor.dims) dims.call<void>("push", static_cast<double>(d));
+    out.set("dims", dims);
+    if (tensor.data_type == onnx_predict::onnx::kString) {
+      val strings = val::array();
+      for (std::string_view s : tensor.strings) {
+        strings.call<void>("push", copy_to_js({reinterpret_cast<const uint8_t*>(s.data()), s.size()}));
+      }
+      out.set("strings", strings);
+    } else {
+      out.set("data", copy_to_js(tensor.data()));
+    }
+    return out;
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(onnx_predict) {
+  emscripten::function("inspectModel", &inspect_model);
+  emscripten::function("sniffFormat", &sniff_format);
+  emscripten::function("readTensor", &read_tensor);
+}

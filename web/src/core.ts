@@ -1,0 +1,41 @@
+// Loads the Embind module (build/wasm → dist/wasm) once per process/page and turns its
+// {value} | {error} results into values or thrown OnnxPredictErrors. The raw module stays here.
+import createOnnxPredictCore from './wasm/onnx-predict-core.cjs';
+import { OnnxPredictError, type OnnxPredictErrorCode, type OnnxPredictErrorDetails } from './errors.js';
+
+interface CoreResult<T> {
+  value?: T;
+  error?: { code: OnnxPredictErrorCode; message: string; details: OnnxPredictErrorDetails };
+}
+
+export interface CoreModule {
+  inspectModel(bytes: Uint8Array): CoreResult<unknown>;
+  sniffFormat(bytes: Uint8Array): CoreResult<{ format: string; code?: string; message?: string }>;
+  readTensor(bytes: Uint8Array): CoreResult<unknown>;
+}
+
+const wasmUrl = new URL('./wasm/onnx-predict-core.wasm', import.meta.url);
+let core: Promise<CoreModule> | undefined;
+
+async function instantiate(): Promise<CoreModule> {
+  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+  if (isNode) {
+    // Emscripten 3.1.6's glue would fetch() a file path under Node 18+: hand it the bytes instead.
+    const { readFile } = await import('node:fs/promises');
+    const wasmBinary = await readFile(wasmUrl);
+    return createOnnxPredictCore({ wasmBinary });
+  }
+  return createOnnxPredictCore({ locateFile: (file: string) => new URL(file, wasmUrl).href });
+}
+
+/** The shared core module, instantiated on first use. */
+export function loadCore(): Promise<CoreModule> {
+  core ??= instantiate();
+  return core;
+}
+
+/** Returns a core call's value or throws its error as an OnnxPredictError. */
+export function unwrap<T>(result: CoreResult<T>): T {
+  if (result.error) throw new OnnxPredictError(result.error.code, result.error.message, result.error.details);
+  return result.value as T;
+}

@@ -1,0 +1,30 @@
+/** Stable error codes (docs/errors.md). Part of the API: new codes may be added, none renamed. */
+export type OnnxPredictErrorCode =
+  | 'invalid_argument'
+  | 'invalid_model'
+  | 'unsafe_format'
+  | 'unsupported_format'
+  | 'internal_error';
+
+/** Where an error happened and what it concerned. */
+export interface OnnxPredictErrorDetails {
+  /** Field path inside the model, e.g. `graph.node[3].attribute[0]`. */
+  path?: string;
+  /** Byte offset in the model bytes. */
+  offset?: number;
+  /** For `unsafe_format` / `unsupported_format`: what the bytes are (`pickle`, `keras`, `html`, …; docs/formats.md). */
+  format?: string;
+}
+
+/** The one error type onnx-predict throws. `code` is stable; `message` says what to do next. */
+export class OnnxPredictError extends Error {
+  readonly code: OnnxPredictErrorCode;
+  readonly details: OnnxPredictErrorDetails;
+
+  constructor(code: OnnxPredictErrorCode, message: string, details: OnnxPredictErrorDetails = {}) {
+    super(details.path ? `${code}: ${details.path}: ${message}` : `${code}: ${message}`);
+    this.name = 'OnnxPredictError';
+    this.code = code;
+    this.details = details;
+  }
+}

@@ -1,0 +1,8 @@
+// Type of the Emscripten glue (a MODULARIZE factory), copied into dist/wasm from build/wasm.
+import type { CoreModule } from '../core.js';
+
+declare function createOnnxPredictCore(options?: {
+  wasmBinary?: Uint8Array | ArrayBuffer;
+  locateFile?: (file: string, prefix: string) => string;
+}): Promise<CoreModule>;
+export = createOnnxPredictCore;
