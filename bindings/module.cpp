@@ -8,6 +8,7 @@
 #include <emscripten/val.h>
 
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,12 +25,26 @@ using emscripten::val;
 using onnx_predict::Error;
 using onnx_predict::ErrorCode;
 
+// A copy of JS bytes in the wasm heap. Not zero-filled first: for a 200 MB model the fill would
+// double the cost of the copy (bench/README.md).
+class HeapBytes {
+ public:
+  explicit HeapBytes(size_t size) : data_(new uint8_t[size]), size_(size) {}
+  operator onnx_predict::onnx::Bytes() const { return {data_.get(), size_}; }
+  uint8_t* data() { return data_.get(); }
+  size_t size() const { return size_; }
+
+ private:
+  std::unique_ptr<uint8_t[]> data_;
+  size_t size_;
+};
+
 // Copies a JS Uint8Array into the wasm heap.
-std::vector<uint8_t> copy_bytes(const val& bytes) {
+HeapBytes copy_bytes(const val& bytes) {
   if (!bytes.instanceof(val::global("Uint8Array"))) {
     throw Error(ErrorCode::kInvalidArgument, "expected the model bytes as a Uint8Array");
   }
-  std::vector<uint8_t> out(bytes["length"].as<size_t>());
+  HeapBytes out(bytes["length"].as<size_t>());
   val heap_view(emscripten::typed_memory_view(out.size(), out.data()));
   heap_view.call<void>("set", bytes);
   return out;
@@ -84,7 +99,7 @@ val guarded(Fn&& fn) {
 // inspectModel(bytes: Uint8Array) → {value: ModelInfo} | {error}. Refuses non-ONNX formats first.
 val inspect_model(val bytes) {
   return guarded([&] {
-    std::vector<uint8_t> model = copy_bytes(bytes);
+    HeapBytes model = copy_bytes(bytes);
     onnx_predict::onnx::require_onnx_format(model);
     return parse_json(onnx_predict::onnx::to_json(onnx_predict::onnx::read_model_info(model)));
   });
@@ -93,7 +108,7 @@ val inspect_model(val bytes) {
 // sniffFormat(bytes) → {value: {format, code?, message?}}: never an error for well-typed input.
 val sniff_format(val bytes) {
   return guarded([&] {
-    std::vector<uint8_t> data = copy_bytes(bytes);
+    HeapBytes data = copy_bytes(bytes);
     onnx_predict::onnx::FormatGuess guess = onnx_predict::onnx::sniff_format(data);
     val out = val::object();
     out.set("format", std::string(guess.format));
@@ -108,7 +123,7 @@ val sniff_format(val bytes) {
 // readTensor(bytes) → {value: {name, dataType, dims, data: Uint8Array (raw layout) | strings: Uint8Array[]}}.
 val read_tensor(val bytes) {
   return guarded([&] {
-    std::vector<uint8_t> proto = copy_bytes(bytes);
+    HeapBytes proto = copy_bytes(bytes);
     onnx_predict::onnx::Tensor tensor = onnx_predict::onnx::read_tensor(proto);
     val out = val::object();
     out.set("name", tensor.name);
