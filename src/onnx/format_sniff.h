@@ -14,7 +14,7 @@
 namespace onnx_predict::onnx {
 
 struct FormatGuess {
-  std::string_view format;  // stable id: "onnx" (plausibly ONNX: parse it), "pickle", "joblib", ... (docs/errors.md)
+  std::string_view format;  // stable id: "onnx" (plausibly ONNX: parse it), "pickle", "joblib", ... (docs/formats.md); a literal
   ErrorCode code;           // kUnsafeFormat or kUnsupportedFormat; meaningless for "onnx"
   std::string message;      // what the file is and the safe route to an .onnx file; "" for "onnx"
   bool is_onnx() const { return format == "onnx"; }
