@@ -8,6 +8,9 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kInvalidModel: return "invalid_model";
     case ErrorCode::kUnsafeFormat: return "unsafe_format";
     case ErrorCode::kUnsupportedFormat: return "unsupported_format";
+    case ErrorCode::kSchemaInvalid: return "schema_invalid";
+    case ErrorCode::kSchemaMismatch: return "schema_mismatch";
+    case ErrorCode::kValidationFailed: return "validation_failed";
     case ErrorCode::kInternal: return "internal_error";
   }
   return "internal_error";

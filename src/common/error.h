@@ -19,6 +19,9 @@ enum class ErrorCode {
   kInvalidModel,       // the bytes are not a well-formed ONNX model (or tensor)
   kUnsafeFormat,       // a format that can run code when loaded (pickle, joblib, torch): never loaded
   kUnsupportedFormat,  // a recognised format that is not ONNX (Keras, SavedModel, zip, HTML page, ...)
+  kSchemaInvalid,      // a schema document or JSON Schema that cannot be compiled
+  kSchemaMismatch,     // a valid schema that does not fit the model it is used with
+  kValidationFailed,   // records that do not satisfy the schema (details: Pydantic-shaped errors)
   kInternal,           // a bug in onnx-predict: please report it
 };
 

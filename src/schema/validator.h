@@ -1,0 +1,103 @@
+// JSON Schema validation: a schema is compiled once into a Validator (the schema document is not
+// re-interpreted per record), then applied to values, producing Pydantic-v2-shaped errors.
+//
+// Dialect: draft-07 in full except remote `$ref` (no network; the draft-07 meta-schema
+// "http://json-schema.org/draft-07/schema#" is built in), plus the 2020-12 forms Pydantic v2
+// emits: `$defs`, `prefixItems`, numeric `exclusiveMinimum`/`exclusiveMaximum` (draft-07's own
+// form). Unknown keywords are annotations. A known keyword this validator does not support, or a
+// keyword with a value of the wrong type, is Error(kSchemaInvalid) naming the keyword and its JSON
+// pointer — never silently ignored. `format` is an annotation unless ValidatorOptions::check_formats.
+// The error `type` vocabulary and the message texts are listed in docs/validation-errors.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace onnx_predict::schema {
+
+using Json = nlohmann::json;
+
+// One step of an error location: an object key or an array index.
+using LocItem = std::variant<int64_t, std::string>;
+using Loc = std::vector<LocItem>;
+
+// Shaped like one entry of pydantic_core's ValidationError.errors():
+// {type: "greater_than_equal", loc: [17, "petal_width"], msg: "Input should be greater than or
+// equal to 0", input: -1, ctx: {ge: 0}}.
+struct ValidationError {
+  std::string type;  // stable snake_case id (docs/validation-errors.md)
+  Loc loc;           // path from the validated value's root to the failing value
+  std::string msg;   // a readable sentence
+  Json input;        // the failing value (for `missing`: the object that lacks the field)
+  Json ctx;          // the constraint's parameters ({"ge": 0}), or null when there are none
+
+  Json to_json() const;  // {"type", "loc", "msg", "input", "ctx"?}
+};
+
+struct ValidatorOptions {
+  size_t max_errors = 100;    // per validate() call; further errors are dropped
+  bool check_formats = false; // validate `format` (date-time, email, ipv4, uuid, ...) instead of ignoring it
+  size_t max_depth = 256;     // values nested deeper fail with type "too_deep" instead of recursing further
+};
+
+// A compiled subschema, for callers that validate parts of a value themselves (the batch packer
+// validates flat records field by field). Valid while its Validator lives.
+using NodeId = uint32_t;
+
+// The root schema seen as a flat record, when it is one: an object whose properties all accept
+// only scalars (number, integer, string, boolean, null, or enums/consts of those, possibly through
+// $ref/allOf wrappers and anyOf-with-null as Pydantic emits for Optional fields).
+struct FlatField {
+  std::string name;
+  NodeId node;                       // validates this field's value
+  bool required = false;
+  bool allows_null = false;          // Optional[...] (anyOf with {"type": "null"}, or "null" in type)
+  enum class Kind { kNumber, kInteger, kString, kBoolean, kAny } kind = Kind::kAny;  // the non-null type
+  std::vector<std::string> enum_strings;  // the string enum's values in schema order, when the field is one
+  std::optional<Json> default_value;      // the schema's `default`, when present
+};
+struct FlatShape {
+  std::vector<FlatField> fields;       // in `properties` order
+  bool additional_properties = true;   // false when additionalProperties: false (extra_forbidden)
+};
+
+class Validator {
+ public:
+  // Compiles `schema`. Throws onnx_predict::Error(kSchemaInvalid) with the JSON pointer of the
+  // offending keyword in Error::path(): unsupported keyword, wrong keyword type, invalid regex,
+  // unresolvable or remote `$ref`, or a `$ref` cycle that never descends into the value (which
+  // would loop forever). Compilation is bounded: schemas nested deeper than 512 levels are refused.
+  static Validator compile(const Json& schema, ValidatorOptions options = {});
+
+  // Validates `value` against the root. Appends errors (each loc prefixed with `prefix`) to
+  // `errors`, at most options.max_errors per call. Returns true when the value is valid. Never
+  // throws for any value (NaN/Infinity, deep nesting, huge strings included).
+  bool validate(const Json& value, std::vector<ValidationError>& errors, const Loc& prefix = {}) const;
+  bool is_valid(const Json& value) const;  // the same verdict, without building errors
+
+  // Validates `value` against one compiled subschema (see FlatShape).
+  bool validate_node(NodeId node, const Json& value, std::vector<ValidationError>& errors, const Loc& loc) const;
+
+  // The root as a flat record, or nullopt when it is not one.
+  const std::optional<FlatShape>& flat_shape() const;
+
+  const ValidatorOptions& options() const;
+
+  Validator(Validator&&) noexcept;
+  Validator& operator=(Validator&&) noexcept;
+  ~Validator();
+
+ private:
+  struct Compiled;
+  explicit Validator(std::unique_ptr<Compiled> compiled);
+  std::unique_ptr<Compiled> compiled_;
+};
+
+}  // namespace onnx_predict::schema
