@@ -63,19 +63,23 @@ val parse_json(const nlohmann::json& j) {
   return val::global("JSON").call<val>("parse", text);
 }
 
-val error_result(ErrorCode code, const std::string& message, const std::string& path,
-                 std::optional<uint64_t> offset, const std::string& format) {
-  val details = val::object();
-  if (!path.empty()) details.set("path", path);
-  if (offset) details.set("offset", static_cast<double>(*offset));
-  if (!format.empty()) details.set("format", format);
+val error_result(ErrorCode code, const std::string& message, const nlohmann::json& details) {
   val error = val::object();
   error.set("code", std::string(onnx_predict::error_code_name(code)));
   error.set("message", message);
-  error.set("details", details);
+  error.set("details", parse_json(details));
   val result = val::object();
   result.set("error", error);
   return result;
+}
+
+// {path, offset, format} where known, plus the error's structured details (mismatches, errors).
+nlohmann::json details_of(const Error& e) {
+  nlohmann::json details = e.details().is_object() ? e.details() : nlohmann::json::object();
+  if (!e.path().empty()) details["path"] = e.path();
+  if (e.offset()) details["offset"] = *e.offset();
+  if (!e.format().empty()) details["format"] = e.format();
+  return details;
 }
 
 // Runs fn() and wraps its value, or turns any C++ exception into an error result.
@@ -86,13 +90,13 @@ val guarded(Fn&& fn) {
     result.set("value", fn());
     return result;
   } catch (const Error& e) {
-    return error_result(e.code(), e.message(), e.path(), e.offset(), e.format());
+    return error_result(e.code(), e.message(), details_of(e));
   } catch (const std::bad_alloc&) {
-    return error_result(ErrorCode::kInternal, "out of memory", "", {}, "");
+    return error_result(ErrorCode::kInternal, "out of memory", nlohmann::json::object());
   } catch (const std::exception& e) {
-    return error_result(ErrorCode::kInternal, std::string("unexpected error: ") + e.what(), "", {}, "");
+    return error_result(ErrorCode::kInternal, std::string("unexpected error: ") + e.what(), nlohmann::json::object());
   } catch (...) {
-    return error_result(ErrorCode::kInternal, "unexpected error", "", {}, "");
+    return error_result(ErrorCode::kInternal, "unexpected error", nlohmann::json::object());
   }
 }
 

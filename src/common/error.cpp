@@ -36,4 +36,9 @@ Error::Error(ErrorCode code, std::string message, std::string path, std::optiona
       offset_(offset),
       format_(std::move(format)) {}
 
+Error& Error::with_details(nlohmann::json details) {
+  details_ = std::move(details);
+  return *this;
+}
+
 }  // namespace onnx_predict

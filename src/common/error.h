@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace onnx_predict {
 
 enum class ErrorCode {
@@ -36,12 +38,17 @@ class Error : public std::runtime_error {
   Error(ErrorCode code, std::string message, std::string path = {},
         std::optional<uint64_t> offset = {}, std::string format = {});
 
+  // Adds structured details (a JSON object merged into the JS error's `details`): the list of
+  // mismatches for kSchemaMismatch, the Pydantic-shaped errors for kValidationFailed.
+  Error& with_details(nlohmann::json details);
+
   ErrorCode code() const noexcept { return code_; }
   std::string_view code_name() const noexcept { return error_code_name(code_); }
   const std::string& message() const noexcept { return message_; }
   const std::string& path() const noexcept { return path_; }
   std::optional<uint64_t> offset() const noexcept { return offset_; }
   const std::string& format() const noexcept { return format_; }
+  const nlohmann::json& details() const noexcept { return details_; }
 
  private:
   ErrorCode code_;
@@ -49,6 +56,7 @@ class Error : public std::runtime_error {
   std::string path_;
   std::optional<uint64_t> offset_;
   std::string format_;
+  nlohmann::json details_ = nlohmann::json::object();
 };
 
 }  // namespace onnx_predict
