@@ -1,0 +1,332 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <random>
+
+#include "batch/packer.h"
+#include "common/error.h"
+#include "test_support.h"
+
+using namespace onnx_predict;
+using namespace onnx_predict::batch;
+using Json = nlohmann::json;
+
+namespace {
+
+schema::SchemaDocument iris_document() {
+  return schema::parse_schema_document(Json::parse(R"({
+    "version": 1,
+    "input": {"type": "object",
+      "properties": {"sepal_length": {"type": "number", "minimum": 0}, "sepal_width": {"type": "number", "minimum": 0},
+                     "petal_length": {"type": "number", "minimum": 0}, "petal_width": {"type": "number", "minimum": 0}},
+      "required": ["sepal_length", "sepal_width", "petal_length", "petal_width"], "additionalProperties": false},
+    "bind": {"X": {"dtype": "float32", "features": ["sepal_length", "sepal_width", "petal_length", "petal_width"]}}
+  })"));
+}
+
+// A Pydantic-v1-style schema with an enum via $ref, Optional fields, a boolean and an integer.
+schema::SchemaDocument mixed_document() {
+  return schema::parse_schema_document(Json::parse(R"({
+    "version": 1,
+    "input": {"title": "Car", "type": "object",
+      "properties": {
+        "price": {"title": "Price", "type": "number", "exclusiveMinimum": 0},
+        "doors": {"title": "Doors", "type": "integer", "minimum": 2, "maximum": 5, "default": 4},
+        "electric": {"title": "Electric", "type": "boolean"},
+        "color": {"$ref": "#/definitions/Color"},
+        "trim": {"anyOf": [{"type": "string", "enum": ["base", "sport", "lux"]}, {"type": "null"}]},
+        "mileage": {"anyOf": [{"type": "number", "minimum": 0}, {"type": "null"}]},
+        "model": {"type": "string", "maxLength": 12}
+      },
+      "required": ["price", "electric", "color", "model"],
+      "additionalProperties": false,
+      "definitions": {"Color": {"title": "Color", "enum": ["red", "green", "blue"], "type": "string"}}},
+    "bind": {
+      "num": {"dtype": "float32", "features": ["price", "doors", "electric", "mileage",
+                                               {"field": "color", "encoding": "one_hot"},
+                                               {"field": "trim", "encoding": "ordinal"}]},
+      "model": {"dtype": "string", "field": "model"},
+      "doors": {"dtype": "int64", "field": "doors"}
+    }
+  })"));
+}
+
+std::vector<float> floats(const PackedTensor& t) {
+  std::vector<float> out(t.data.size() / 4);
+  std::memcpy(out.data(), t.data.data(), t.data.size());
+  return out;
+}
+
+// What the JS layer does: one column per key seen in any record.
+struct Columns {
+  std::vector<std::string> names;
+  std::vector<std::vector<uint8_t>> tags;
+  std::vector<std::vector<double>> numbers;
+  std::vector<std::vector<uint32_t>> offsets;
+  std::vector<std::string> data;
+  std::vector<ColumnView> views;
+  std::vector<uint8_t> other_tags;  // rows that are not objects
+  std::vector<double> other_numbers;
+  std::vector<uint32_t> other_offsets;
+  std::string other_data;
+  ColumnView non_objects;
+};
+Columns to_columns(const Json& records) {
+  Columns c;
+  std::map<std::string, size_t> index;
+  for (const Json& r : records) {
+    if (!r.is_object()) continue;
+    for (const auto& [key, value] : r.items()) {
+      if (index.emplace(key, c.names.size()).second) c.names.push_back(key);
+    }
+  }
+  size_t n = c.names.size(), rows = records.size();
+  c.tags.assign(n, std::vector<uint8_t>(rows, 0));
+  c.numbers.assign(n, std::vector<double>(rows, 0));
+  c.offsets.assign(n, std::vector<uint32_t>(rows + 1, 0));
+  c.data.assign(n, "");
+  for (size_t row = 0; row < rows; ++row) {
+    for (size_t k = 0; k < n; ++k) {
+      const Json& r = records[row];
+      c.offsets[k][row] = static_cast<uint32_t>(c.data[k].size());
+      if (!r.is_object() || !r.contains(c.names[k])) continue;
+      const Json& v = r[c.names[k]];
+      Tag tag = v.is_number() ? Tag::kNumber : v.is_boolean() ? (v.get<bool>() ? Tag::kTrue : Tag::kFalse)
+                : v.is_null() ? Tag::kNull : v.is_string() ? Tag::kString : Tag::kJson;
+      c.tags[k][row] = static_cast<uint8_t>(tag);
+      if (tag == Tag::kNumber) c.numbers[k][row] = v.get<double>();
+      if (tag == Tag::kString) c.data[k] += v.get<std::string>();
+      if (tag == Tag::kJson) c.data[k] += v.dump();
+    }
+  }
+  for (size_t k = 0; k < n; ++k) {
+    c.offsets[k][rows] = static_cast<uint32_t>(c.data[k].size());
+    c.views.push_back({c.names[k], c.tags[k], c.numbers[k], c.offsets[k], c.data[k]});
+  }
+  c.other_tags.assign(rows, 0);
+  c.other_numbers.assign(rows, 0);
+  for (size_t row = 0; row < rows; ++row) {
+    c.other_offsets.push_back(static_cast<uint32_t>(c.other_data.size()));
+    const Json& r = records[row];
+    if (r.is_object()) continue;
+    c.other_tags[row] = static_cast<uint8_t>(r.is_number() ? Tag::kNumber : Tag::kJson);
+    if (r.is_number()) c.other_numbers[row] = r.get<double>();
+    else c.other_data += r.dump();
+  }
+  c.other_offsets.push_back(static_cast<uint32_t>(c.other_data.size()));
+  c.non_objects = {"", c.other_tags, c.other_numbers, c.other_offsets, c.other_data};
+  return c;
+}
+
+Json errors_json(const PackedBatch& b) {
+  Json out = Json::array();
+  for (const auto& e : b.errors) out.push_back(e.to_json());
+  return out;
+}
+
+// "" when equal, else the first differing error of each side (a readable failure for big lists).
+std::string first_difference(const Json& a, const Json& b) {
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    Json x = i < a.size() ? a[i] : Json(), y = i < b.size() ? b[i] : Json();
+    if (x != y) return "error " + std::to_string(i) + ":\n  " + x.dump() + "\n  " + y.dump();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("valid iris records pack into one float32 [n, 4] tensor in record order", "[packer]") {
+  schema::SchemaDocument doc = iris_document();
+  Packer packer(doc);
+  const PackedBatch& b = packer.pack_json(R"([
+    {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2},
+    {"petal_width": 1.3, "petal_length": 4, "sepal_width": 2.8, "sepal_length": 5.7}])");
+  REQUIRE(b.errors.empty());
+  REQUIRE(b.tensors.size() == 1);
+  CHECK(b.tensors[0].name == "X");
+  CHECK(b.tensors[0].dims == std::vector<int64_t>{2, 4});
+  CHECK(floats(b.tensors[0]) == std::vector<float>{5.1f, 3.5f, 1.4f, 0.2f, 5.7f, 2.8f, 4.0f, 1.3f});
+  CHECK(b.row_map == std::vector<uint32_t>{0, 1});
+}
+
+TEST_CASE("invalid records are reported with Pydantic locs and left out; the rest keep their order", "[packer]") {
+  schema::SchemaDocument doc = iris_document();
+  Packer packer(doc);
+  const PackedBatch& b = packer.pack_json(R"([
+    {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2},
+    {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": -1},
+    {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4},
+    {"sepal_length": "5.1", "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2, "color": "red"},
+    7,
+    {"sepal_length": 6.0, "sepal_width": 3.0, "petal_length": 5.0, "petal_width": 2.0}])");
+  CHECK(b.records == 6);
+  CHECK(b.row_map == std::vector<uint32_t>{0, 5});
+  CHECK(b.tensors[0].dims == std::vector<int64_t>{2, 4});
+  Json errors = errors_json(b);
+  REQUIRE(errors.size() == 5);
+  CHECK(errors[0]["loc"] == Json::parse(R"([1, "petal_width"])"));
+  CHECK(errors[0]["type"] == "greater_than_equal");
+  CHECK(errors[0]["msg"] == "Input should be greater than or equal to 0");
+  CHECK(errors[0]["input"] == -1);
+  CHECK(errors[1]["loc"] == Json::parse(R"([2, "petal_width"])"));
+  CHECK(errors[1]["type"] == "missing");
+  CHECK(errors[2]["loc"] == Json::parse(R"([3, "color"])"));
+  CHECK(errors[2]["type"] == "extra_forbidden");
+  CHECK(errors[3]["loc"] == Json::parse(R"([3, "sepal_length"])"));
+  CHECK(errors[3]["type"] == "float_type");
+  CHECK(errors[4]["loc"] == Json::parse(R"([4])"));
+  CHECK(errors[4]["type"] == "dict_type");
+}
+
+TEST_CASE("one-hot, ordinal, booleans, defaults, NaN and string columns pack as docs/schema.md says", "[packer]") {
+  schema::SchemaDocument doc = mixed_document();
+  Packer packer(doc);
+  const PackedBatch& b = packer.pack_json(R"([
+    {"price": 20000, "doors": 3, "electric": true, "color": "green", "trim": "lux", "mileage": 12.5, "model": "zoe"},
+    {"price": 9999.5, "electric": false, "color": "red", "trim": null, "model": "polo"}])");
+  INFO(errors_json(b).dump());
+  REQUIRE(b.errors.empty());
+  REQUIRE(b.row_map == std::vector<uint32_t>{0, 1});
+  // Tensors come in `bind` key order (JSON objects are unordered): doors, model, num.
+  REQUIRE(b.tensors.size() == 3);
+  const PackedTensor& doors_tensor = b.tensors[0];
+  const PackedTensor& model_tensor = b.tensors[1];
+  const PackedTensor& num_tensor = b.tensors[2];
+  CHECK(num_tensor.name == "num");
+  // price, doors, electric, mileage, red, green, blue, trim
+  std::vector<float> num = floats(num_tensor);
+  REQUIRE(num.size() == 16);
+  std::vector<float> row0(num.begin(), num.begin() + 8), row1(num.begin() + 8, num.end());
+  CHECK(row0 == std::vector<float>{20000, 3, 1, 12.5f, 0, 1, 0, 2});
+  CHECK(row1[0] == 9999.5f);
+  CHECK(row1[1] == 4);  // the schema's default
+  CHECK(row1[2] == 0);
+  CHECK(std::isnan(row1[3]));  // Optional, absent, no default
+  CHECK(std::vector<float>(row1.begin() + 4, row1.begin() + 7) == std::vector<float>{1, 0, 0});
+  CHECK(std::isnan(row1[7]));  // null ordinal
+  CHECK(num_tensor.dims == std::vector<int64_t>{2, 8});
+  CHECK(model_tensor.strings == std::vector<std::string>{"zoe", "polo"});
+  CHECK(model_tensor.dims == std::vector<int64_t>{2, 1});
+  std::vector<int64_t> doors(2);
+  REQUIRE(doors_tensor.data.size() == 16);
+  std::memcpy(doors.data(), doors_tensor.data.data(), 16);
+  CHECK(doors == std::vector<int64_t>{3, 4});
+}
+
+TEST_CASE("bindings that cannot hold their fields are schema_invalid with a path", "[packer][schema]") {
+  auto error_of = [](const char* bind) {
+    Json doc = Json::parse(R"({"version": 1, "input": {"type": "object", "properties": {
+        "x": {"type": "number"}, "s": {"type": "string"}, "n": {"type": "integer"}}, "required": ["x", "s"]}})");
+    doc["bind"] = Json::parse(bind);
+    try {
+      schema::parse_schema_document(doc);
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::kSchemaInvalid);
+      return e.path() + ": " + e.message();
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(error_of(R"({"X": {"dtype": "float32", "features": ["x", "nope"]}})"), Catch::StartsWith("bind.X.features[1]: field 'nope'"));
+  CHECK_THAT(error_of(R"({"X": {"dtype": "float32", "features": ["s"]}})"), Catch::Contains("is a string"));
+  CHECK_THAT(error_of(R"({"X": {"dtype": "int64", "features": ["x"]}})"), Catch::Contains("declare it an integer"));
+  CHECK_THAT(error_of(R"({"X": {"dtype": "int64", "field": "n"}})"), Catch::Contains("give it a default"));
+  CHECK_THAT(error_of(R"({"X": {"dtype": "float32", "features": [{"field": "s", "encoding": "one_hot"}]}})"), Catch::Contains("categories"));
+  CHECK_THAT(error_of(R"({"X": {"dtype": "float16", "features": ["x"]}})"), Catch::StartsWith("bind.X.dtype"));
+  CHECK_THAT(error_of(R"({"X": {"dtype": "float32"}})"), Catch::Contains("exactly one of"));
+}
+
+TEST_CASE("malformed record text is invalid_argument with a byte offset", "[packer]") {
+  schema::SchemaDocument doc = iris_document();
+  Packer packer(doc);
+  for (const char* text : {"[{\"sepal_length\": 1,", "{\"a\": 1}", "42", "", "[1, 2] x"}) {
+    INFO(text);
+    try {
+      packer.pack_json(text);
+      FAIL("expected an error");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::kInvalidArgument);
+    }
+    CHECK_THROWS_AS(packer.pack_json_dom(text), Error);
+  }
+  // The packer still works after errors.
+  CHECK(packer.pack_json("[]").records == 0);
+}
+
+TEST_CASE("a category outside an explicit list is an enum error for that record only", "[packer]") {
+  schema::SchemaDocument doc = schema::parse_schema_document(Json::parse(R"({"version": 1,
+    "input": {"type": "object", "properties": {"c": {"type": "string"}}, "required": ["c"]},
+    "bind": {"X": {"dtype": "float32", "features": [{"field": "c", "encoding": "one_hot", "categories": ["a", "b"]}]}}})"));
+  Packer packer(doc);
+  const PackedBatch& b = packer.pack_json(R"([{"c": "a"}, {"c": "z"}, {"c": "b"}])");
+  CHECK(b.row_map == std::vector<uint32_t>{0, 2});
+  CHECK(floats(b.tensors[0]) == std::vector<float>{1, 0, 0, 1});
+  REQUIRE(b.errors.size() == 1);
+  CHECK(b.errors[0].type == "enum");
+  CHECK(b.errors[0].msg == "Input should be 'a' or 'b'");
+}
+
+TEST_CASE("SAX, DOM and columnar paths agree on 12,000 generated records, invalid ones included", "[packer]") {
+  schema::SchemaDocument doc = mixed_document();
+  std::mt19937_64 rng(20261123);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  // Mostly valid values, with one invalid choice in each list.
+  const std::vector<Json> prices = {20000, 0.5, 1e300, 7, 12.25, 99, 3000, 42, 1, 15000,
+                                    0, -3, "12", nullptr, true, Json::array({1})};
+  const std::vector<Json> doors = {2, 5, 3.0, 4, 3, 2, 5, 4, 6, 1, 3.5, "4", nullptr, false};
+  const std::vector<Json> colors = {"red", "green", "blue", "red", "green", "blue", "red", "green", "blue",
+                                    "pink", 3, nullptr, Json::object({{"r", 1}})};
+  const std::vector<Json> trims = {"base", "sport", "lux", nullptr, "base", "sport", "lux", nullptr, "ultra", 2};
+  const std::vector<Json> models = {"zoe", "", "id.3", "golf", "zoe", "", "id.3", "golf", "a-very-long-model-name", 5, nullptr};
+  Json records = Json::array();
+  for (int i = 0; i < 12000; ++i) {
+    if (pick(50) == 0) { records.push_back(pick(2) ? Json(i) : Json::array({i})); continue; }
+    Json r = Json::object();
+    if (pick(20)) r["price"] = prices[pick(prices.size())];
+    if (pick(3)) r["doors"] = doors[pick(doors.size())];
+    if (pick(20)) r["electric"] = pick(10) ? Json(pick(2) == 0) : Json("yes");
+    if (pick(20)) r["color"] = colors[pick(colors.size())];
+    if (pick(2)) r["trim"] = trims[pick(trims.size())];
+    if (pick(2)) r["mileage"] = pick(5) ? Json(static_cast<double>(pick(100000)) / 10) : Json(-1);
+    if (pick(20)) r["model"] = models[pick(models.size())];
+    if (pick(30) == 0) r["extra"] = pick(2) ? Json(1) : Json::object({{"nested", Json::array({1, 2})}});
+    records.push_back(r);
+  }
+  std::string text = records.dump();
+  Packer packer(doc);
+  PackedBatch sax = packer.pack_json(text);
+  PackedBatch dom = packer.pack_json_dom(text);
+  Columns columns = to_columns(records);
+  PackedBatch col = packer.pack_columns(records.size(), columns.views, &columns.non_objects);
+
+  INFO("valid records: " << sax.row_map.size() << ", errors: " << sax.errors.size());
+  CHECK(sax.row_map.size() > 1000);
+  CHECK(sax.errors.size() > 1000);
+  CHECK(first_difference(errors_json(sax), errors_json(dom)) == "");
+  CHECK(first_difference(errors_json(col), errors_json(dom)) == "");
+  CHECK(sax.row_map == dom.row_map);
+  CHECK(col.row_map == dom.row_map);
+  for (size_t t = 0; t < dom.tensors.size(); ++t) {
+    CHECK(sax.tensors[t].dims == dom.tensors[t].dims);
+    CHECK(col.tensors[t].dims == dom.tensors[t].dims);
+    CHECK(sax.tensors[t].data == dom.tensors[t].data);  // bytes: NaN bit patterns compare too
+    CHECK(col.tensors[t].data == dom.tensors[t].data);
+    CHECK(sax.tensors[t].strings == dom.tensors[t].strings);
+    CHECK(col.tensors[t].strings == dom.tensors[t].strings);
+  }
+}
+
+TEST_CASE("a tensor binding flattens nested arrays of the declared shape", "[packer]") {
+  schema::SchemaDocument doc = schema::parse_schema_document(Json::parse(R"({"version": 1,
+    "input": {"type": "object", "properties": {"image": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}}},
+              "required": ["image"]},
+    "bind": {"image": {"dtype": "float32", "tensor": "image", "shape": [2, 2]}}})"));
+  Packer packer(doc);
+  const PackedBatch& b = packer.pack_json(R"([{"image": [[1, 2], [3, 4]]}, {"image": [[1, 2, 3], [4, 5, 6]]}, {"image": [[5, 6], [7, 8]]}])");
+  CHECK(b.tensors[0].dims == std::vector<int64_t>{2, 2, 2});
+  CHECK(floats(b.tensors[0]) == std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8});
+  REQUIRE(b.errors.size() == 1);
+  CHECK(b.errors[0].type == "tensor_shape");
+  CHECK(b.row_map == std::vector<uint32_t>{0, 2});
+}
