@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/json_text.h"
 #include "onnx/data_type.h"
 #include "onnx/format_sniff.h"
 #include "onnx/model_info.h"
 #include "onnx/model_info_json.h"
 #include "onnx/tensor.h"
+#include "schema/validator.h"
 
 namespace {
 
@@ -148,10 +150,44 @@ val read_tensor(val bytes) {
   });
 }
 
+// A compiled JSON Schema owned by one JS wrapper (web/src/schema.ts), freed by its dispose().
+class CompiledSchema {
+ public:
+  explicit CompiledSchema(onnx_predict::schema::Validator validator) : validator_(std::move(validator)) {}
+
+  // validate(valueJson: string) → {value: ValidationError[]} | {error}: the DOM path, one value.
+  val validate(const std::string& value_json) const {
+    return guarded([&] {
+      nlohmann::json value = onnx_predict::parse_json_text(value_json, ErrorCode::kInvalidArgument, "the value");
+      std::vector<onnx_predict::schema::ValidationError> errors;
+      validator_.validate(value, errors);
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& e : errors) out.push_back(e.to_json());
+      return parse_json(out);
+    });
+  }
+
+ private:
+  onnx_predict::schema::Validator validator_;
+};
+
+// compileSchema(schemaJson, maxErrors, checkFormats) → {value: CompiledSchema} | {error: schema_invalid}.
+val compile_schema(const std::string& schema_json, double max_errors, bool check_formats) {
+  return guarded([&] {
+    nlohmann::json schema = onnx_predict::parse_json_text(schema_json, ErrorCode::kSchemaInvalid, "the schema");
+    onnx_predict::schema::ValidatorOptions options;
+    if (max_errors >= 1) options.max_errors = static_cast<size_t>(max_errors);
+    options.check_formats = check_formats;
+    return val(CompiledSchema(onnx_predict::schema::Validator::compile(schema, options)));
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(onnx_predict) {
   emscripten::function("inspectModel", &inspect_model);
   emscripten::function("sniffFormat", &sniff_format);
   emscripten::function("readTensor", &read_tensor);
+  emscripten::function("compileSchema", &compile_schema);
+  emscripten::class_<CompiledSchema>("CompiledSchema").function("validate", &CompiledSchema::validate);
 }

@@ -4,12 +4,14 @@
 // stack (std::regex recurses per character). Matching is a search (JSON Schema patterns are not
 // anchored): `^`/`$` anchor at the ends of the input (no multiline flag).
 //
-// Supported: literals and escapes (\n \t \r \f \v \0 \xHH \uHHHH \u{H..} \/ and escaped
+// Supported: literals and escapes (\n \t \r \f \v \0 \cX \xHH \uHHHH \u{H..} \/ and escaped
 // metacharacters), `.` (any code point but line terminators), classes [...] / [^...] with ranges
 // and \d \D \w \W \s \S (ECMAScript's whitespace set) inside and outside classes, `^`, `$`, \b \B,
 // groups ( ), (?: ), alternation |, quantifiers * + ? {n} {n,} {n,m} and their lazy forms
 // (laziness does not change whether a search matches). Not supported (compile error): back
-// references, lookahead/lookbehind, named groups, Unicode property escapes \p{..}.
+// references, lookahead/lookbehind, named groups, Unicode property escapes \p{..}. Syntax is
+// ECMAScript's strict unicode-mode (`u` flag) grammar: a lone `{` or `]`, or an identity escape
+// such as `\@` or Python's `\Z`, is a compile error rather than a guess.
 #pragma once
 
 #include <cstdint>

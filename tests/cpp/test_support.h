@@ -1,6 +1,7 @@
 // Helpers shared by the Catch2 tests: reading files and building protobuf bytes by hand.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>

@@ -8,8 +8,15 @@ interface CoreResult<T> {
   error?: { code: OnnxPredictErrorCode; message: string; details: OnnxPredictErrorDetails };
 }
 
+/** A native compiled schema (Embind object: must be delete()d). */
+export interface CoreSchema {
+  validate(valueJson: string): CoreResult<unknown>;
+  delete(): void;
+}
+
 export interface CoreModule {
   inspectModel(bytes: Uint8Array): CoreResult<unknown>;
+  compileSchema(schemaJson: string, maxErrors: number, checkFormats: boolean): CoreResult<CoreSchema>;
   sniffFormat(bytes: Uint8Array): CoreResult<{ format: string; code?: string; message?: string }>;
   readTensor(bytes: Uint8Array): CoreResult<unknown>;
 }

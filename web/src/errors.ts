@@ -4,6 +4,10 @@ export type OnnxPredictErrorCode =
   | 'invalid_model'
   | 'unsafe_format'
   | 'unsupported_format'
+  | 'schema_invalid'
+  | 'schema_mismatch'
+  | 'validation_failed'
+  | 'disposed'
   | 'internal_error';
 
 /** Where an error happened and what it concerned. */
@@ -14,6 +18,8 @@ export interface OnnxPredictErrorDetails {
   offset?: number;
   /** For `unsafe_format` / `unsupported_format`: what the bytes are (`pickle`, `keras`, `html`, …; docs/formats.md). */
   format?: string;
+  /** For `schema_mismatch`: every way the schema does not fit the model. */
+  mismatches?: { path: string; message: string }[];
 }
 
 /** The one error type onnx-predict throws. `code` is stable; `message` says what to do next. */

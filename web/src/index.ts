@@ -9,6 +9,8 @@ import type { ModelInfo } from './model-info.js';
 export { OnnxPredictError } from './errors.js';
 export type { OnnxPredictErrorCode, OnnxPredictErrorDetails } from './errors.js';
 export type { ModelInfo, ValueInfo, TypeProto, TensorTypeProto, Dimension } from './model-info.js';
+export { compileSchema, CompiledSchema } from './schema.js';
+export type { CompileSchemaOptions, ValidationErrorItem } from './schema.js';
 
 function toBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;
