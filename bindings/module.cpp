@@ -20,6 +20,8 @@
 #include "onnx/model_info_json.h"
 #include "onnx/tensor.h"
 #include "schema/validator.h"
+#include "schema/schema_document.h"
+#include "batch/packer.h"
 
 namespace {
 
@@ -182,9 +184,112 @@ val compile_schema(const std::string& schema_json, double max_errors, bool check
   });
 }
 
+// Copies a JS typed array (any element type) into the wasm heap as T elements; empty when absent.
+template <class T>
+std::vector<T> copy_array(const val& array) {
+  if (array.isUndefined() || array.isNull()) return {};
+  std::vector<T> out(array["length"].as<size_t>());
+  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", array);
+  return out;
+}
+
+// One column as JS hands it over: {name, tags: Uint8Array, numbers?: Float64Array,
+// offsets?: Uint32Array, data?: Uint8Array (UTF-8 of the strings, back to back)}.
+struct ColumnCopy {
+  std::string name;
+  std::vector<uint8_t> tags;
+  std::vector<double> numbers;
+  std::vector<uint32_t> offsets;
+  std::vector<char> data;
+
+  explicit ColumnCopy(const val& column)
+      : name(column["name"].isString() ? column["name"].as<std::string>() : std::string()),
+        tags(copy_array<uint8_t>(column["tags"])),
+        numbers(copy_array<double>(column["numbers"])),
+        offsets(copy_array<uint32_t>(column["offsets"])),
+        data(copy_array<char>(column["data"])) {}
+
+  onnx_predict::batch::ColumnView view() const { return {name, tags, numbers, offsets, {data.data(), data.size()}}; }
+};
+
+// A compiled schema document and its packer, owned by one JS wrapper.
+class BatchPacker {
+ public:
+  explicit BatchPacker(onnx_predict::schema::SchemaDocument document)
+      : document_(std::make_unique<onnx_predict::schema::SchemaDocument>(std::move(document))), packer_(*document_) {}
+
+  // packJson(text) → {value: {records, tensors: [{name, dtype, dims, data | strings}], rowMap, errors}}
+  val pack_json(const std::string& text) {
+    return guarded([&] { return to_js(packer_.pack_json(text)); });
+  }
+
+  // packColumns(rows, columns, nonObjects?) → the same. One call per batch: the columns' arrays
+  // are copied in once, the tensors and errors copied out once.
+  val pack_columns(double rows, const val& columns, const val& non_objects) {
+    return guarded([&] {
+      if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
+      std::vector<ColumnCopy> copies;
+      size_t count = columns["length"].as<size_t>();
+      copies.reserve(count);
+      for (size_t i = 0; i < count; ++i) copies.emplace_back(columns[i]);
+      std::vector<onnx_predict::batch::ColumnView> views;
+      for (const ColumnCopy& c : copies) views.push_back(c.view());
+      std::optional<ColumnCopy> others;
+      if (!non_objects.isUndefined() && !non_objects.isNull()) others.emplace(non_objects);
+      onnx_predict::batch::ColumnView others_view = others ? others->view() : onnx_predict::batch::ColumnView{};
+      return to_js(packer_.pack_columns(static_cast<size_t>(rows), views, others ? &others_view : nullptr));
+    });
+  }
+
+ private:
+  static val to_js(const onnx_predict::batch::PackedBatch& batch) {
+    val tensors = val::array();
+    for (const auto& t : batch.tensors) {
+      val tensor = val::object();
+      tensor.set("name", t.name);
+      tensor.set("dtype", std::string(onnx_predict::features::dtype_name(t.dtype)));
+      val dims = val::array();
+      for (int64_t d : t.dims) dims.call<void>("push", static_cast<double>(d));
+      tensor.set("dims", dims);
+      if (t.dtype == onnx_predict::features::DType::kString) {
+        val strings = val::array();
+        for (const std::string& s : t.strings) strings.call<void>("push", s);
+        tensor.set("strings", strings);
+      } else {
+        tensor.set("data", copy_to_js(t.data));
+      }
+      tensors.call<void>("push", tensor);
+    }
+    val out = val::object();
+    out.set("records", static_cast<double>(batch.records));
+    out.set("tensors", tensors);
+    val row_map = val::global("Uint32Array").new_(batch.row_map.size());
+    row_map.call<void>("set", val(emscripten::typed_memory_view(batch.row_map.size(), batch.row_map.data())));
+    out.set("rowMap", row_map);
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& e : batch.errors) errors.push_back(e.to_json());
+    out.set("errors", parse_json(errors));
+    return out;
+  }
+
+  std::unique_ptr<onnx_predict::schema::SchemaDocument> document_;  // stable address: the packer refers to it
+  onnx_predict::batch::Packer packer_;
+};
+
+// createPacker(documentJson) → {value: BatchPacker} | {error: schema_invalid}.
+val create_packer(const std::string& document_json) {
+  return guarded([&] {
+    return val(BatchPacker(onnx_predict::schema::parse_schema_document_text(document_json)));
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(onnx_predict) {
+  emscripten::function("createPacker", &create_packer);
+  emscripten::class_<BatchPacker>("BatchPacker")
+      .function("packJson", &BatchPacker::pack_json)
+      .function("packColumns", &BatchPacker::pack_columns);
   emscripten::function("inspectModel", &inspect_model);
   emscripten::function("sniffFormat", &sniff_format);
   emscripten::function("readTensor", &read_tensor);

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (npm run bench) and records them in bench/results.json and bench/README.md:
-#   scripts/bench.sh [--no-build] [section...]      sections: model-info (default: all)
+#   scripts/bench.sh [--no-build] [section...]      sections: model-info packer (default: all)
 # Each section is a function below that prepares its inputs and runs bench/<section>.mjs, which
 # writes its own key of results.json and its own block of README.md. Figures, never a pass/fail
 # gate: the script fails only when a benchmark cannot run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_sections=(model-info)
+all_sections=(model-info packer)
 build=1
 sections=()
 for arg in "$@"; do
@@ -45,10 +45,16 @@ section_model_info() {
   node bench/model-info.mjs --native build/bench/bench_model_info --command "npm run bench" "${list[@]}"
 }
 
+# Validate + pack: flat schemas of 4 and 64 features, JSON text and typed columns.
+section_packer() {
+  node bench/packer.mjs --native build/bench/bench_packer --command "npm run bench"
+}
+
 for section in "${sections[@]}"; do
   echo "== bench: $section" >&2
   case "$section" in
     model-info) section_model_info ;;
+    packer) section_packer ;;
     *) echo "unknown section: $section (known: ${all_sections[*]})" >&2; exit 2 ;;
   esac
 done

@@ -91,6 +91,8 @@ struct Packer::Impl {
     return object;
   }
 
+  Loc field_loc{int64_t{0}, std::string()};  // [record, field], reused so that valid fields allocate nothing
+
   // Validates the assembled flat record field by field, as the root schema would.
   void validate_flat_record(size_t index) {
     for (const auto& [key, value] : extras) {
@@ -103,7 +105,9 @@ struct Packer::Impl {
     for (size_t i = 0; i < flat->fields.size(); ++i) {
       const FlatField& f = flat->fields[i];
       if (present[i]) {
-        doc.validator.validate_node(f.node, slots[i], record_errors, Loc{static_cast<int64_t>(index), f.name});
+        field_loc[0] = static_cast<int64_t>(index);
+        std::get<std::string>(field_loc[1]).assign(f.name);
+        doc.validator.validate_node(f.node, slots[i], record_errors, field_loc);
       } else if (f.required) {
         if (!missing_reported) object = record_object(), missing_reported = true;
         record_errors.push_back({"missing", Loc{static_cast<int64_t>(index), f.name}, "Field required", object, Json()});
@@ -114,7 +118,7 @@ struct Packer::Impl {
   // Sorts this record's errors into a canonical order and either moves them to the batch or,
   // when there are none, packs the record's row. Returns whether the record was packed.
   void finish_record(size_t index, const Json* dom_record) {
-    std::stable_sort(record_errors.begin(), record_errors.end(),
+    if (record_errors.size() > 1) std::stable_sort(record_errors.begin(), record_errors.end(),
                      [](const ValidationError& a, const ValidationError& b) { return std::tie(a.loc, a.type) < std::tie(b.loc, b.type); });
     if (record_errors.size() > doc.validator.options().max_errors) record_errors.resize(doc.validator.options().max_errors);
     if (record_errors.empty()) pack_row(index, dom_record);
@@ -192,8 +196,11 @@ struct Packer::Impl {
     return true;
   }
 
+  std::vector<size_t> data_sizes, string_sizes;  // tensor sizes before the row, to roll back a half-written row
+
   void pack_row(size_t index, const Json* dom_record) {
-    std::vector<size_t> data_sizes, string_sizes;  // to roll back a half-written row
+    data_sizes.clear();
+    string_sizes.clear();
     for (const PackedTensor& t : batch.tensors) data_sizes.push_back(t.data.size()), string_sizes.push_back(t.strings.size());
     bool ok = true;
     for (size_t i = 0; ok && i < doc.bind.size(); ++i) {

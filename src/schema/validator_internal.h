@@ -1,5 +1,7 @@
 // Internals of the JSON Schema validator (validator.h), shared by its .cpp files:
-//   validator_compile.cpp   schema JSON → node arena (one Node per schema location, a list of Ops)
+//   validator_compile*.cpp  schema JSON → node arena (one Node per schema location, a list of Ops);
+//                           the Compiler class is in validator_compiler.h
+//   validator_graph.cpp     refuses in-place applicator cycles and overlong chains
 //   validator_refs.cpp      base URIs, `$id`/anchors, `$ref` resolution, the built-in meta-schema
 //   validator_run.cpp       the iterative evaluator (explicit frame stack, no recursion)
 //   validator_keywords.cpp  the checks of one value against one keyword, and their error messages
@@ -47,44 +49,40 @@ enum class Format : uint32_t {
   // clang-format on
 };
 
+// clang-format off
 enum class OpKind : uint8_t {
   // Leaf checks: look at one value, never at a subschema.
-  kFalse,   // boolean schema false
-  kType,    // a = mask, b = bit of the first listed non-null type (picks the error)
-  kFinite,  // numbers must be finite before numeric keywords apply (stops the node)
-  kConst,   // a = values index, b = strings index of the "expected" text
-  kEnum,    // [begin, end) values, b = strings index of the "expected" text
-  kMinimum,
-  kMaximum,
-  kExclusiveMinimum,
-  kExclusiveMaximum,  // a = values index of the bound
-  kMultipleOf,        // a = values index
-  kMinLength,
-  kMaxLength,  // n
-  kPattern,    // a = regexes index, b = strings index of the source
-  kFormat,     // a = Format, b = strings index of the name
-  kMinItems,
-  kMaxItems,  // n
+  kFalse,              // boolean schema false
+  kType,               // a = mask, b = bit of the first listed non-null type (picks the error)
+  kFinite,             // numbers must be finite before numeric keywords apply (stops the node)
+  kConst,              // a = values index, b = strings index of the "expected" text
+  kEnum,               // [begin, end) values, b = strings index of the "expected" text
+  kMinimum, kMaximum, kExclusiveMinimum, kExclusiveMaximum,  // a = values index of the bound
+  kMultipleOf,         // a = values index
+  kMinLength, kMaxLength,          // n
+  kPattern,            // a = regexes index, b = strings index of the source
+  kFormat,             // a = Format, b = strings index of the name
+  kMinItems, kMaxItems,            // n
   kUniqueItems,
-  kMinProperties,
-  kMaxProperties,      // n
+  kMinProperties, kMaxProperties,  // n
   kDependentRequired,  // a = strings index of the trigger; [begin, end) strings of the required names
   // Applicators: evaluate subschemas (children) on the value or on its members/items.
-  kAllOf,     // [begin, end) children (also `$ref`, a one-child allOf)
-  kNullable,  // a = child: anyOf [child, {"type": "null"}] as Pydantic emits Optional[...]
-  kAnyOf,
-  kOneOf,            // [begin, end) children
-  kNot,              // a
-  kIf,               // a = if, b = then, c = else (kNoNode when absent)
-  kDependentSchema,  // a = strings index of the trigger, b = child
-  kFields,           // [begin, end) fields: properties (schema order) and required names
-  kMembers,          // [begin, end) patterns; [begin2, end2) declared (sorted) property names;
-                     // a = additionalProperties child or kNoNode, b = 1 when it is false
-  kPropertyNames,    // a
-  kItems,            // [begin, end) children for the leading items; a = child for the rest or
-                     // kNoNode, b = 1 when the rest is forbidden (additionalItems/items false)
-  kContains,         // a
+  kAllOf,              // [begin, end) children (also `$ref`, a one-child allOf)
+  kNullable,           // a = child: anyOf [child, {"type": "null"}] as Pydantic emits Optional[...]
+  kAnyOf, kOneOf,      // [begin, end) children
+  kNot,                // a
+  kIf,                 // a = if, b = then, c = else (kNoNode when absent)
+  kDependentSchema,    // a = strings index of the trigger, b = child
+  kFields,             // [begin, end) fields: `properties` (in key order), then `required` names
+                       // without a `properties` entry
+  kMembers,            // [begin, end) patterns; [begin2, end2) declared (sorted) property names;
+                       // a = additionalProperties child or kNoNode, b = 1 when it is false
+  kPropertyNames,      // a
+  kItems,              // [begin, end) children for the leading items; a = child for the rest or
+                       // kNoNode, b = 1 when the rest is forbidden (additionalItems/items false)
+  kContains,           // a
 };
+// clang-format on
 
 inline bool is_leaf(OpKind kind) { return kind < OpKind::kAllOf; }
 

@@ -14,7 +14,15 @@ export interface CoreSchema {
   delete(): void;
 }
 
+/** A native schema document + batch packer (Embind object: must be delete()d). */
+export interface CorePacker {
+  packJson(text: string): CoreResult<unknown>;
+  packColumns(rows: number, columns: unknown[], nonObjects: unknown): CoreResult<unknown>;  // Embind: pass all 3
+  delete(): void;
+}
+
 export interface CoreModule {
+  createPacker(documentJson: string): CoreResult<CorePacker>;
   inspectModel(bytes: Uint8Array): CoreResult<unknown>;
   compileSchema(schemaJson: string, maxErrors: number, checkFormats: boolean): CoreResult<CoreSchema>;
   sniffFormat(bytes: Uint8Array): CoreResult<{ format: string; code?: string; message?: string }>;
