@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <unordered_map>
 
+#include "batch/fast_columns.h"
 #include "batch/sax_records.h"
 #include "common/error.h"
 #include "common/json_text.h"
@@ -29,8 +31,12 @@ struct Packer::Impl {
   std::vector<bool> present;
   std::vector<std::pair<std::string, Json>> extras;
   std::vector<ValidationError> record_errors;
+  std::vector<uint8_t> fast_valid;  // per row, for the columns fast path
 
   explicit Impl(const schema::SchemaDocument& d) : doc(d), flat(d.validator.flat_shape() ? &*d.validator.flat_shape() : nullptr) {
+    if (flat) {
+      for (size_t i = 0; i < flat->fields.size(); ++i) field_by_name.emplace(flat->fields[i].name, i);
+    }
     for (const InputBinding& b : doc.bind) {
       std::vector<size_t> indices;
       for (const FeatureColumn& c : b.columns) indices.push_back(field_index(c.field));
@@ -42,11 +48,22 @@ struct Packer::Impl {
     }
   }
 
-  size_t field_index(const std::string& name) const {
-    for (size_t i = 0; flat && i < flat->fields.size(); ++i) {
-      if (flat->fields[i].name == name) return i;
-    }
-    return std::numeric_limits<size_t>::max();
+  std::unordered_map<std::string_view, size_t> field_by_name;  // views of flat->fields' names
+
+  size_t field_index(std::string_view name) const {
+    auto it = field_by_name.find(name);
+    return it == field_by_name.end() ? std::numeric_limits<size_t>::max() : it->second;
+  }
+
+  // True when `value` certainly passes a simple field (FlatField::simple): a finite number
+  // within its bounds, converted to double exactly. Anything else goes to the field's validator.
+  static bool passes_simple(const FlatField& f, const Json& value) {
+    if (!f.simple || f.kind == FlatField::Kind::kBoolean) return f.simple && value.is_boolean();
+    double v;
+    if (value.is_number_float()) v = value.get<double>();
+    else if (value.is_number_integer() && std::abs(value.get<double>()) < 0x1p53) v = value.get<double>();
+    else return false;
+    return std::isfinite(v) && f.simple->admits(v) && (f.kind != FlatField::Kind::kInteger || v == std::floor(v));
   }
 
   void begin_batch() {
@@ -105,6 +122,7 @@ struct Packer::Impl {
     for (size_t i = 0; i < flat->fields.size(); ++i) {
       const FlatField& f = flat->fields[i];
       if (present[i]) {
+        if (passes_simple(f, slots[i])) continue;
         field_loc[0] = static_cast<int64_t>(index);
         std::get<std::string>(field_loc[1]).assign(f.name);
         doc.validator.validate_node(f.node, slots[i], record_errors, field_loc);
@@ -352,17 +370,19 @@ const PackedBatch& Packer::pack_columns(size_t rows, std::span<const ColumnView>
   std::vector<size_t> field(columns.size());
   for (size_t c = 0; c < columns.size(); ++c) {
     check_column(columns[c], rows);
-    field[c] = s.field_index(std::string(columns[c].name));
+    field[c] = s.field_index(columns[c].name);
   }
   if (non_objects) check_column(*non_objects, rows);
   s.begin_batch();
   s.batch.records = rows;
-  for (size_t r = 0; r < rows; ++r) {
+
+  // The general path for one record: JSON values per field, the field validators, pack_row.
+  auto general_row = [&](size_t r) {
     s.clear_record();
     if (non_objects && non_objects->tags[r] != static_cast<uint8_t>(Tag::kMissing)) {
       s.record_errors.push_back({"dict_type", Loc{static_cast<int64_t>(r)}, "Input should be a valid dictionary", column_value(*non_objects, r), Json()});
       s.finish_record(r, nullptr);
-      continue;
+      return;
     }
     for (size_t c = 0; c < columns.size(); ++c) {
       Json value = column_value(columns[c], r);
@@ -376,6 +396,32 @@ const PackedBatch& Packer::pack_columns(size_t rows, std::span<const ColumnView>
     }
     s.validate_flat_record(r);
     s.finish_record(r, nullptr);
+  };
+
+  std::optional<FastColumnPlan> fast = FastColumnPlan::make(document_, columns, field);
+  if (!fast) {
+    for (size_t r = 0; r < rows; ++r) general_row(r);
+    s.end_batch();
+    return s.batch;
+  }
+  fast->check(rows, s.fast_valid);
+  if (non_objects) {
+    for (size_t r = 0; r < rows; ++r) s.fast_valid[r] &= non_objects->tags[r] == static_cast<uint8_t>(Tag::kMissing);
+  }
+  size_t valid = static_cast<size_t>(std::count(s.fast_valid.begin(), s.fast_valid.end(), uint8_t{1}));
+  if (valid == rows) {
+    fast->write_all(rows, s.batch.tensors);
+    s.batch.row_map.resize(rows);
+    for (size_t r = 0; r < rows; ++r) s.batch.row_map[r] = static_cast<uint32_t>(r);
+  } else {
+    for (size_t r = 0; r < rows; ++r) {
+      if (s.fast_valid[r]) {
+        fast->append_row(r, s.batch.tensors);
+        s.batch.row_map.push_back(static_cast<uint32_t>(r));
+      } else {
+        general_row(r);  // reports the record's errors
+      }
+    }
   }
   s.end_batch();
   return s.batch;

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,21 @@ struct FlatField {
   enum class Kind { kNumber, kInteger, kString, kBoolean, kAny } kind = Kind::kAny;  // the non-null type
   std::vector<std::string> enum_strings;  // the string enum's values in schema order, when the field is one
   std::optional<Json> default_value;      // the schema's `default`, when present
+
+  // Set when the field's whole schema is its type (number, integer or boolean; plus null when
+  // allows_null) and numeric bounds: then a number passes exactly when it is finite, integral for
+  // kInteger, and within these bounds. The batch packer checks such fields on raw doubles without
+  // building JSON values, and asks validate_node only for the values that fail.
+  struct SimpleBounds {
+    double minimum = -std::numeric_limits<double>::infinity();
+    double maximum = std::numeric_limits<double>::infinity();
+    bool exclusive_minimum = false;
+    bool exclusive_maximum = false;
+    bool admits(double v) const {
+      return (exclusive_minimum ? v > minimum : v >= minimum) && (exclusive_maximum ? v < maximum : v <= maximum);
+    }
+  };
+  std::optional<SimpleBounds> simple;
 };
 struct FlatShape {
   std::vector<FlatField> fields;       // in `properties` order

@@ -106,6 +106,51 @@ bool describe_scalar(const Compiled& c, NodeId node, FlatField& field) {
   return true;
 }
 
+// The bound a numeric keyword holds, when it converts to a double exactly (so that comparing
+// doubles decides as the validator's exact comparison does).
+std::optional<double> exact_double(const Json& bound) {
+  if (bound.is_number_float()) return bound.get<double>();
+  double d = bound.get<double>();
+  if (bound.is_number_unsigned() ? static_cast<double>(bound.get<uint64_t>()) == d && d < 0x1p64 && static_cast<uint64_t>(d) == bound.get<uint64_t>()
+                                 : d >= -0x1p63 && d < 0x1p63 && static_cast<int64_t>(d) == bound.get<int64_t>()) {
+    return d;
+  }
+  return std::nullopt;
+}
+
+// FlatField::simple for a scalar node whose only ops are its type, kFinite and numeric bounds.
+std::optional<FlatField::SimpleBounds> simple_bounds(const Compiled& c, NodeId node, FlatField::Kind kind) {
+  if (kind != FlatField::Kind::kNumber && kind != FlatField::Kind::kInteger && kind != FlatField::Kind::kBoolean) return std::nullopt;
+  FlatField::SimpleBounds bounds;
+  const Node& n = c.nodes[node];
+  for (uint32_t i = n.ops_begin; i < n.ops_end; ++i) {
+    const Op& op = c.ops[i];
+    std::optional<double> bound;
+    switch (op.kind) {
+      case OpKind::kType:
+      case OpKind::kFinite:
+        continue;
+      case OpKind::kMinimum:
+      case OpKind::kMaximum:
+      case OpKind::kExclusiveMinimum:
+      case OpKind::kExclusiveMaximum:
+        bound = exact_double(c.values[op.a]);
+        if (!bound) return std::nullopt;
+        break;
+      default:
+        return std::nullopt;  // enum, const, multipleOf, ...: the full validator decides
+    }
+    if (op.kind == OpKind::kMinimum || op.kind == OpKind::kExclusiveMinimum) {
+      bool exclusive = op.kind == OpKind::kExclusiveMinimum;
+      if (*bound > bounds.minimum || (*bound == bounds.minimum && exclusive)) bounds.minimum = *bound, bounds.exclusive_minimum = exclusive;
+    } else {
+      bool exclusive = op.kind == OpKind::kExclusiveMaximum;
+      if (*bound < bounds.maximum || (*bound == bounds.maximum && exclusive)) bounds.maximum = *bound, bounds.exclusive_maximum = exclusive;
+    }
+  }
+  return bounds;
+}
+
 }  // namespace
 
 std::optional<FlatShape> compute_flat_shape(const Compiled& c, const std::vector<const Json*>& node_schema) {
@@ -139,6 +184,7 @@ std::optional<FlatShape> compute_flat_shape(const Compiled& c, const std::vector
     field.allows_null = inner.allows_null;
     field.default_value = std::move(inner.default_value);
     if (!describe_scalar(c, inner.node, field)) return std::nullopt;
+    field.simple = simple_bounds(c, inner.node, field.kind);
     shape.fields.push_back(std::move(field));
   }
   return shape;

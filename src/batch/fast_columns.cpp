@@ -1,0 +1,164 @@
+#include "batch/fast_columns.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace onnx_predict::batch {
+namespace {
+
+using features::DType;
+using features::FeatureColumn;
+using features::InputBinding;
+using Kind = schema::FlatField::Kind;
+
+constexpr uint8_t kNumber = static_cast<uint8_t>(Tag::kNumber);
+constexpr uint8_t kFalse = static_cast<uint8_t>(Tag::kFalse);
+constexpr uint8_t kTrue = static_cast<uint8_t>(Tag::kTrue);
+constexpr uint8_t kNull = static_cast<uint8_t>(Tag::kNull);
+constexpr uint8_t kMissing = static_cast<uint8_t>(Tag::kMissing);
+
+// The value a row element takes: the number, a boolean as 0/1, or the fallback (absent, null).
+inline double element(const ColumnView* column, double fallback, size_t r) {
+  if (!column) return fallback;
+  uint8_t tag = column->tags[r];
+  if (tag == kNumber) return column->numbers[r];
+  if (tag == kTrue) return 1;
+  if (tag == kFalse) return 0;
+  return fallback;
+}
+
+// Stores v as the dtype at out (the same conversions as the general path: static_cast).
+inline void store(DType dtype, double v, uint8_t* out) {
+  switch (dtype) {
+    case DType::kFloat32: { float f = static_cast<float>(v); std::memcpy(out, &f, 4); break; }
+    case DType::kFloat64: std::memcpy(out, &v, 8); break;
+    case DType::kInt64: { int64_t i = static_cast<int64_t>(v); std::memcpy(out, &i, 8); break; }
+    case DType::kInt32: { int32_t i = static_cast<int32_t>(v); std::memcpy(out, &i, 4); break; }
+    case DType::kBool: *out = v != 0 ? 1 : 0; break;
+    case DType::kString: break;
+  }
+}
+
+}  // namespace
+
+std::optional<FastColumnPlan> FastColumnPlan::make(const schema::SchemaDocument& document, std::span<const ColumnView> columns,
+                                                   const std::vector<size_t>& field_of) {
+  const std::optional<schema::FlatShape>& shape = document.validator.flat_shape();
+  if (!shape) return std::nullopt;
+  FastColumnPlan plan;
+  std::vector<const ColumnView*> column_of_field(shape->fields.size(), nullptr);
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (field_of[c] < shape->fields.size()) {
+      if (column_of_field[field_of[c]]) return std::nullopt;  // two columns for one field: the general path decides
+      column_of_field[field_of[c]] = &columns[c];
+    } else if (!shape->additional_properties) {
+      plan.forbidden_extras_.push_back(&columns[c]);
+    }
+  }
+  for (size_t f = 0; f < shape->fields.size(); ++f) {
+    const schema::FlatField& field = shape->fields[f];
+    if (!field.simple) return std::nullopt;
+    plan.checks_.push_back({column_of_field[f], field.kind, field.required, field.allows_null, *field.simple});
+  }
+  for (const InputBinding& b : document.bind) {
+    if (b.form == InputBinding::Form::kTensor || b.dtype == DType::kString) return std::nullopt;
+    Writer writer{b.dtype, {}};
+    for (const FeatureColumn& c : b.columns) {
+      if (c.encoding != FeatureColumn::Encoding::kValue) return std::nullopt;
+      double fallback = std::numeric_limits<double>::quiet_NaN();
+      if (c.default_value) {
+        const Json& d = *c.default_value;
+        if (d.is_boolean()) fallback = d.get<bool>() ? 1 : 0;
+        else if (d.is_number_float()) fallback = d.get<double>();
+        else if (d.is_number_integer() && std::abs(d.get<double>()) < 0x1p53) fallback = d.get<double>();  // exact as a double
+        else return std::nullopt;
+      }
+      size_t f = 0;
+      while (f < shape->fields.size() && shape->fields[f].name != c.field) ++f;
+      if (f == shape->fields.size()) return std::nullopt;
+      writer.sources.push_back({column_of_field[f], fallback});
+    }
+    plan.writers_.push_back(std::move(writer));
+  }
+  return plan;
+}
+
+void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) const {
+  valid.assign(rows, 1);
+  uint8_t* ok = valid.data();
+  for (const ColumnView* extra : forbidden_extras_) {
+    const uint8_t* tags = extra->tags.data();
+    for (size_t r = 0; r < rows; ++r) ok[r] &= tags[r] == kMissing;
+  }
+  for (const FieldCheck& check : checks_) {
+    if (!check.column) {
+      if (check.required) std::fill(valid.begin(), valid.end(), 0);
+      continue;
+    }
+    const uint8_t* tags = check.column->tags.data();
+    const uint8_t absent_ok = check.required ? 0 : 1;
+    const uint8_t null_ok = check.nullable ? 1 : 0;
+    if (check.kind == Kind::kBoolean) {
+      for (size_t r = 0; r < rows; ++r) {
+        uint8_t t = tags[r];
+        ok[r] &= (t == kTrue) | (t == kFalse) | ((t == kNull) & null_ok) | ((t == kMissing) & absent_ok);
+      }
+      continue;
+    }
+    const double* numbers = check.column->numbers.data();
+    const schema::FlatField::SimpleBounds b = check.bounds;
+    const bool integer = check.kind == Kind::kInteger;
+    for (size_t r = 0; r < rows; ++r) {
+      uint8_t t = tags[r];
+      bool good;
+      if (t == kNumber) {
+        double v = numbers[r];
+        good = std::isfinite(v) && b.admits(v) && (!integer || v == std::floor(v));
+      } else {
+        good = (t == kNull && null_ok) || (t == kMissing && absent_ok);
+      }
+      ok[r] &= good ? 1 : 0;
+    }
+  }
+}
+
+void FastColumnPlan::append_row(size_t r, std::vector<PackedTensor>& tensors) const {
+  for (size_t w = 0; w < writers_.size(); ++w) {
+    const Writer& writer = writers_[w];
+    std::vector<uint8_t>& data = tensors[w].data;
+    size_t size = features::dtype_size(writer.dtype);
+    size_t at = data.size();
+    data.resize(at + size * writer.sources.size());
+    for (const Source& s : writer.sources) {
+      store(writer.dtype, element(s.column, s.fallback, r), &data[at]);
+      at += size;
+    }
+  }
+}
+
+void FastColumnPlan::write_all(size_t rows, std::vector<PackedTensor>& tensors) const {
+  for (size_t w = 0; w < writers_.size(); ++w) {
+    const Writer& writer = writers_[w];
+    size_t size = features::dtype_size(writer.dtype), width = writer.sources.size(), stride = size * width;
+    std::vector<uint8_t>& data = tensors[w].data;
+    data.resize(rows * stride);
+    for (size_t j = 0; j < width; ++j) {
+      const Source& s = writer.sources[j];
+      uint8_t* out = data.data() + j * size;
+      if (writer.dtype == DType::kFloat32 && s.column) {  // the common case, written tightly
+        const uint8_t* tags = s.column->tags.data();
+        const double* numbers = s.column->numbers.data();
+        for (size_t r = 0; r < rows; ++r) {
+          double v = tags[r] == kNumber ? numbers[r] : element(s.column, s.fallback, r);
+          float f = static_cast<float>(v);
+          std::memcpy(out + r * stride, &f, 4);
+        }
+      } else {
+        for (size_t r = 0; r < rows; ++r) store(writer.dtype, element(s.column, s.fallback, r), out + r * stride);
+      }
+    }
+  }
+}
+
+}  // namespace onnx_predict::batch
