@@ -4,6 +4,7 @@
 #include "onnx/model_info.h"
 #include "schema/compatibility.h"
 #include "schema/derive.h"
+#include "schema/resolve.h"
 #include "schema/schema_document.h"
 #include "test_support.h"
 
@@ -138,4 +139,26 @@ TEST_CASE("schema documents with structural problems are schema_invalid with a p
   CHECK(path_of(R"({"version": 1, "input": {"type": "object", "properties": {"x": {"type": "number", "minimum": 0}}, "required": ["x"]},
                    "bind": {"X": {"dtype": "float32", "features": ["x"]}}, "examples": [{"input": {"x": -1}}]})") == "examples[0].input");
   CHECK(path_of(R"({"version": 1, "input": {"type": "object", "properties": {"x": {"minimum": "zero"}}}, "bind": {}})").rfind("input", 0) == 0);
+}
+
+TEST_CASE("the schema in force: the given one, else the embedded one, else one derived from the signature", "[schema]") {
+  ModelInfo info = iris_info();
+  schema::ResolvedSchema embedded = schema::resolve_schema(info, std::nullopt);
+  CHECK(embedded.source == schema::SchemaSource::kEmbedded);
+  CHECK(embedded.document.output.size() == 2);
+
+  Json given = Json::parse(embedded_schema(info));
+  given.erase("output");
+  given.erase("examples");
+  schema::ResolvedSchema chosen = schema::resolve_schema(info, given);
+  CHECK(chosen.source == schema::SchemaSource::kGiven);
+  CHECK(chosen.document.output.empty());
+
+  info.metadata_props.clear();
+  schema::ResolvedSchema derived = schema::resolve_schema(info, std::nullopt);
+  CHECK(derived.source == schema::SchemaSource::kDerived);
+  CHECK(derived.document.bind.at(0).form == features::InputBinding::Form::kTensor);
+
+  info.metadata_props = {{"onnx_predict.schema", "{\"version\": 1, \"input\": {}, \"bind\": {\"nope\": {\"dtype\": \"float32\", \"field\": \"x\"}}}"}};
+  CHECK_THROWS_WITH(schema::resolve_schema(info, std::nullopt), Catch::Contains("in the schema embedded in the model"));
 }

@@ -1,0 +1,45 @@
+#include "schema/resolve.h"
+
+#include "common/error.h"
+#include "common/json_text.h"
+#include "schema/derive.h"
+
+namespace onnx_predict::schema {
+
+std::string_view schema_source_name(SchemaSource source) {
+  switch (source) {
+    case SchemaSource::kGiven: return "given";
+    case SchemaSource::kEmbedded: return "embedded";
+    case SchemaSource::kDerived: return "derived";
+  }
+  return "";
+}
+
+ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<Json>& given, ValidatorOptions options) {
+  SchemaSource source = SchemaSource::kDerived;
+  Json text;
+  if (given) {
+    source = SchemaSource::kGiven;
+    text = *given;
+  } else {
+    for (const auto& [key, value] : model.metadata_props) {
+      if (key == kEmbeddedSchemaKey) {
+        source = SchemaSource::kEmbedded;
+        text = parse_json_text(value, ErrorCode::kSchemaInvalid, "the schema embedded in the model (metadata_props[\"onnx_predict.schema\"])");
+      }
+    }
+    if (source == SchemaSource::kDerived) text = derive_schema(model);
+  }
+  try {
+    SchemaDocument document = parse_schema_document(text, options);
+    Compatibility compatibility = check_compatibility(document, model);
+    return {std::move(document), source, std::move(text), compatibility};
+  } catch (const Error& e) {
+    if (source != SchemaSource::kEmbedded) throw;
+    Error embedded(e.code(), "in the schema embedded in the model (metadata_props[\"onnx_predict.schema\"]): " + e.message(), e.path(), e.offset());
+    embedded.with_details(e.details());
+    throw embedded;
+  }
+}
+
+}  // namespace onnx_predict::schema
