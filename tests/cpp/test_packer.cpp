@@ -135,6 +135,28 @@ std::string first_difference(const Json& a, const Json& b) {
   return "";
 }
 
+// Packs `records` through the three paths and checks that they agree with the DOM reference:
+// the same errors in the same order, the same row map, the same tensor bytes (NaN bits included)
+// and strings. Returns the reference batch.
+PackedBatch pack_three_ways(Packer& packer, const Json& records) {
+  std::string text = records.dump();
+  PackedBatch dom = packer.pack_json_dom(text);
+  PackedBatch sax = packer.pack_json(text);
+  Columns columns = to_columns(records);
+  PackedBatch col = packer.pack_columns(records.size(), columns.views, &columns.non_objects);
+  for (const PackedBatch* other : {&sax, &col}) {
+    CHECK(first_difference(errors_json(*other), errors_json(dom)) == "");
+    CHECK(other->row_map == dom.row_map);
+    REQUIRE(other->tensors.size() == dom.tensors.size());
+    for (size_t t = 0; t < dom.tensors.size(); ++t) {
+      CHECK(other->tensors[t].dims == dom.tensors[t].dims);
+      CHECK(other->tensors[t].data == dom.tensors[t].data);
+      CHECK(other->tensors[t].strings == dom.tensors[t].strings);
+    }
+  }
+  return dom;
+}
+
 }  // namespace
 
 TEST_CASE("valid iris records pack into one float32 [n, 4] tensor in record order", "[packer]") {
@@ -293,28 +315,11 @@ TEST_CASE("SAX, DOM and columnar paths agree on 12,000 generated records, invali
     if (pick(30) == 0) r["extra"] = pick(2) ? Json(1) : Json::object({{"nested", Json::array({1, 2})}});
     records.push_back(r);
   }
-  std::string text = records.dump();
   Packer packer(doc);
-  PackedBatch sax = packer.pack_json(text);
-  PackedBatch dom = packer.pack_json_dom(text);
-  Columns columns = to_columns(records);
-  PackedBatch col = packer.pack_columns(records.size(), columns.views, &columns.non_objects);
-
-  INFO("valid records: " << sax.row_map.size() << ", errors: " << sax.errors.size());
-  CHECK(sax.row_map.size() > 1000);
-  CHECK(sax.errors.size() > 1000);
-  CHECK(first_difference(errors_json(sax), errors_json(dom)) == "");
-  CHECK(first_difference(errors_json(col), errors_json(dom)) == "");
-  CHECK(sax.row_map == dom.row_map);
-  CHECK(col.row_map == dom.row_map);
-  for (size_t t = 0; t < dom.tensors.size(); ++t) {
-    CHECK(sax.tensors[t].dims == dom.tensors[t].dims);
-    CHECK(col.tensors[t].dims == dom.tensors[t].dims);
-    CHECK(sax.tensors[t].data == dom.tensors[t].data);  // bytes: NaN bit patterns compare too
-    CHECK(col.tensors[t].data == dom.tensors[t].data);
-    CHECK(sax.tensors[t].strings == dom.tensors[t].strings);
-    CHECK(col.tensors[t].strings == dom.tensors[t].strings);
-  }
+  PackedBatch dom = pack_three_ways(packer, records);
+  INFO("valid records: " << dom.row_map.size() << ", errors: " << dom.errors.size());
+  CHECK(dom.row_map.size() > 1000);
+  CHECK(dom.errors.size() > 1000);
 }
 
 TEST_CASE("a tensor binding flattens nested arrays of the declared shape", "[packer]") {
@@ -364,24 +369,11 @@ TEST_CASE("the numeric columns fast path agrees with the DOM path on 12,000 reco
     if (pick(40) == 0) r["zzz"] = 1;
     records.push_back(r);
   }
-  std::string text = records.dump();
   Packer packer(doc);
-  PackedBatch dom = packer.pack_json_dom(text);
-  PackedBatch sax = packer.pack_json(text);
-  Columns columns = to_columns(records);
-  PackedBatch col = packer.pack_columns(records.size(), columns.views, &columns.non_objects);
+  PackedBatch dom = pack_three_ways(packer, records);
   INFO("valid records: " << dom.row_map.size() << ", errors: " << dom.errors.size());
   CHECK(dom.row_map.size() > 2000);
   CHECK(dom.errors.size() > 2000);
-  CHECK(first_difference(errors_json(sax), errors_json(dom)) == "");
-  CHECK(first_difference(errors_json(col), errors_json(dom)) == "");
-  CHECK(col.row_map == dom.row_map);
-  CHECK(sax.row_map == dom.row_map);
-  for (size_t t = 0; t < dom.tensors.size(); ++t) {
-    CHECK(col.tensors[t].dims == dom.tensors[t].dims);
-    CHECK(col.tensors[t].data == dom.tensors[t].data);
-    CHECK(sax.tensors[t].data == dom.tensors[t].data);
-  }
 
   // All valid: the column-wise writer.
   Json valid = Json::array();
