@@ -13,6 +13,7 @@ scripts/install-deps.sh
 
 section "fixtures"
 /usr/bin/python3 tests/fixtures/make_refused_formats.py build/fixtures/refused
+node tests/fixtures/make_regex_cases.mjs build/fixtures/regex_cases.json
 
 section "native (g++): Catch2"
 scripts/build.sh native >/dev/null
