@@ -1,108 +1,17 @@
-// Embind surface of the onnx-predict core. Type conversion and error translation only.
-//
-// Every entry point returns a plain object: {value} on success or {error: {code, message,
-// details}} on failure; web/src turns the latter into a thrown OnnxPredictError. No C++
-// exception crosses into JS (it would arrive as a number and skip destructors), and every call
-// copies its input into the wasm heap and its output out of it, so no heap view outlives a call.
-#include <emscripten/bind.h>
-#include <emscripten/val.h>
-
-#include <exception>
-#include <memory>
-#include <string>
-#include <vector>
-
-#include "common/error.h"
+// Embind module of the onnx-predict core: model inspection. See interop.h for the conventions;
+// schema_bindings.cpp and predictor_bindings.cpp register the rest.
+#include "bindings/interop.h"
 #include "common/json_text.h"
 #include "onnx/data_type.h"
 #include "onnx/format_sniff.h"
 #include "onnx/model_info.h"
 #include "onnx/model_info_json.h"
 #include "onnx/tensor.h"
-#include "schema/validator.h"
-#include "schema/schema_document.h"
-#include "batch/packer.h"
 
 namespace {
 
 using emscripten::val;
-using onnx_predict::Error;
-using onnx_predict::ErrorCode;
-
-// A copy of JS bytes in the wasm heap. Not zero-filled first: for a 200 MB model the fill would
-// double the cost of the copy (bench/README.md).
-class HeapBytes {
- public:
-  explicit HeapBytes(size_t size) : data_(new uint8_t[size]), size_(size) {}
-  operator onnx_predict::onnx::Bytes() const { return {data_.get(), size_}; }
-  uint8_t* data() { return data_.get(); }
-  size_t size() const { return size_; }
-
- private:
-  std::unique_ptr<uint8_t[]> data_;
-  size_t size_;
-};
-
-// Copies a JS Uint8Array into the wasm heap.
-HeapBytes copy_bytes(const val& bytes) {
-  if (!bytes.instanceof(val::global("Uint8Array"))) {
-    throw Error(ErrorCode::kInvalidArgument, "expected the model bytes as a Uint8Array");
-  }
-  HeapBytes out(bytes["length"].as<size_t>());
-  val heap_view(emscripten::typed_memory_view(out.size(), out.data()));
-  heap_view.call<void>("set", bytes);
-  return out;
-}
-
-// A fresh JS Uint8Array holding a copy of `data`.
-val copy_to_js(onnx_predict::onnx::Bytes data) {
-  val out = val::global("Uint8Array").new_(data.size());
-  out.call<void>("set", val(emscripten::typed_memory_view(data.size(), data.data())));
-  return out;
-}
-
-val parse_json(const nlohmann::json& j) {
-  // Model strings need not be valid UTF-8: replace bad sequences rather than failing.
-  std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return val::global("JSON").call<val>("parse", text);
-}
-
-val error_result(ErrorCode code, const std::string& message, const nlohmann::json& details) {
-  val error = val::object();
-  error.set("code", std::string(onnx_predict::error_code_name(code)));
-  error.set("message", message);
-  error.set("details", parse_json(details));
-  val result = val::object();
-  result.set("error", error);
-  return result;
-}
-
-// {path, offset, format} where known, plus the error's structured details (mismatches, errors).
-nlohmann::json details_of(const Error& e) {
-  nlohmann::json details = e.details().is_object() ? e.details() : nlohmann::json::object();
-  if (!e.path().empty()) details["path"] = e.path();
-  if (e.offset()) details["offset"] = *e.offset();
-  if (!e.format().empty()) details["format"] = e.format();
-  return details;
-}
-
-// Runs fn() and wraps its value, or turns any C++ exception into an error result.
-template <class Fn>
-val guarded(Fn&& fn) {
-  try {
-    val result = val::object();
-    result.set("value", fn());
-    return result;
-  } catch (const Error& e) {
-    return error_result(e.code(), e.message(), details_of(e));
-  } catch (const std::bad_alloc&) {
-    return error_result(ErrorCode::kInternal, "out of memory", nlohmann::json::object());
-  } catch (const std::exception& e) {
-    return error_result(ErrorCode::kInternal, std::string("unexpected error: ") + e.what(), nlohmann::json::object());
-  } catch (...) {
-    return error_result(ErrorCode::kInternal, "unexpected error", nlohmann::json::object());
-  }
-}
+using namespace onnx_predict::bindings;
 
 // inspectModel(bytes: Uint8Array) → {value: ModelInfo} | {error}. Refuses non-ONNX formats first.
 val inspect_model(val bytes) {
@@ -152,147 +61,10 @@ val read_tensor(val bytes) {
   });
 }
 
-// A compiled JSON Schema owned by one JS wrapper (web/src/schema.ts), freed by its dispose().
-class CompiledSchema {
- public:
-  explicit CompiledSchema(onnx_predict::schema::Validator validator) : validator_(std::move(validator)) {}
-
-  // validate(valueJson: string) → {value: ValidationError[]} | {error}: the DOM path, one value.
-  val validate(const std::string& value_json) const {
-    return guarded([&] {
-      nlohmann::json value = onnx_predict::parse_json_text(value_json, ErrorCode::kInvalidArgument, "the value");
-      std::vector<onnx_predict::schema::ValidationError> errors;
-      validator_.validate(value, errors);
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& e : errors) out.push_back(e.to_json());
-      return parse_json(out);
-    });
-  }
-
- private:
-  onnx_predict::schema::Validator validator_;
-};
-
-// compileSchema(schemaJson, maxErrors, checkFormats) → {value: CompiledSchema} | {error: schema_invalid}.
-val compile_schema(const std::string& schema_json, double max_errors, bool check_formats) {
-  return guarded([&] {
-    nlohmann::json schema = onnx_predict::parse_json_text(schema_json, ErrorCode::kSchemaInvalid, "the schema");
-    onnx_predict::schema::ValidatorOptions options;
-    if (max_errors >= 1) options.max_errors = static_cast<size_t>(max_errors);
-    options.check_formats = check_formats;
-    return val(CompiledSchema(onnx_predict::schema::Validator::compile(schema, options)));
-  });
-}
-
-// Copies a JS typed array (any element type) into the wasm heap as T elements; empty when absent.
-template <class T>
-std::vector<T> copy_array(const val& array) {
-  if (array.isUndefined() || array.isNull()) return {};
-  std::vector<T> out(array["length"].as<size_t>());
-  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", array);
-  return out;
-}
-
-// One column as JS hands it over: {name, tags: Uint8Array, numbers?: Float64Array,
-// offsets?: Uint32Array, data?: Uint8Array (UTF-8 of the strings, back to back)}.
-struct ColumnCopy {
-  std::string name;
-  std::vector<uint8_t> tags;
-  std::vector<double> numbers;
-  std::vector<uint32_t> offsets;
-  std::vector<char> data;
-
-  explicit ColumnCopy(const val& column)
-      : name(column["name"].isString() ? column["name"].as<std::string>() : std::string()),
-        tags(copy_array<uint8_t>(column["tags"])),
-        numbers(copy_array<double>(column["numbers"])),
-        offsets(copy_array<uint32_t>(column["offsets"])),
-        data(copy_array<char>(column["data"])) {}
-
-  onnx_predict::batch::ColumnView view() const { return {name, tags, numbers, offsets, {data.data(), data.size()}}; }
-};
-
-// A compiled schema document and its packer, owned by one JS wrapper.
-class BatchPacker {
- public:
-  explicit BatchPacker(onnx_predict::schema::SchemaDocument document)
-      : document_(std::make_unique<onnx_predict::schema::SchemaDocument>(std::move(document))), packer_(*document_) {}
-
-  // packJson(text) → {value: {records, tensors: [{name, dtype, dims, data | strings}], rowMap, errors}}
-  val pack_json(const std::string& text) {
-    return guarded([&] { return to_js(packer_.pack_json(text)); });
-  }
-
-  // packColumns(rows, columns, nonObjects?) → the same. One call per batch: the columns' arrays
-  // are copied in once, the tensors and errors copied out once.
-  val pack_columns(double rows, const val& columns, const val& non_objects) {
-    return guarded([&] {
-      if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
-      std::vector<ColumnCopy> copies;
-      size_t count = columns["length"].as<size_t>();
-      copies.reserve(count);
-      for (size_t i = 0; i < count; ++i) copies.emplace_back(columns[i]);
-      std::vector<onnx_predict::batch::ColumnView> views;
-      for (const ColumnCopy& c : copies) views.push_back(c.view());
-      std::optional<ColumnCopy> others;
-      if (!non_objects.isUndefined() && !non_objects.isNull()) others.emplace(non_objects);
-      onnx_predict::batch::ColumnView others_view = others ? others->view() : onnx_predict::batch::ColumnView{};
-      return to_js(packer_.pack_columns(static_cast<size_t>(rows), views, others ? &others_view : nullptr));
-    });
-  }
-
- private:
-  static val to_js(const onnx_predict::batch::PackedBatch& batch) {
-    val tensors = val::array();
-    for (const auto& t : batch.tensors) {
-      val tensor = val::object();
-      tensor.set("name", t.name);
-      tensor.set("dtype", std::string(onnx_predict::features::dtype_name(t.dtype)));
-      val dims = val::array();
-      for (int64_t d : t.dims) dims.call<void>("push", static_cast<double>(d));
-      tensor.set("dims", dims);
-      if (t.dtype == onnx_predict::features::DType::kString) {
-        val strings = val::array();
-        for (const std::string& s : t.strings) strings.call<void>("push", s);
-        tensor.set("strings", strings);
-      } else {
-        tensor.set("data", copy_to_js(t.data));
-      }
-      tensors.call<void>("push", tensor);
-    }
-    val out = val::object();
-    out.set("records", static_cast<double>(batch.records));
-    out.set("tensors", tensors);
-    val row_map = val::global("Uint32Array").new_(batch.row_map.size());
-    row_map.call<void>("set", val(emscripten::typed_memory_view(batch.row_map.size(), batch.row_map.data())));
-    out.set("rowMap", row_map);
-    nlohmann::json errors = nlohmann::json::array();
-    for (const auto& e : batch.errors) errors.push_back(e.to_json());
-    out.set("errors", parse_json(errors));
-    return out;
-  }
-
-  std::unique_ptr<onnx_predict::schema::SchemaDocument> document_;  // stable address: the packer refers to it
-  onnx_predict::batch::Packer packer_;
-};
-
-// createPacker(documentJson) → {value: BatchPacker} | {error: schema_invalid}.
-val create_packer(const std::string& document_json) {
-  return guarded([&] {
-    return val(BatchPacker(onnx_predict::schema::parse_schema_document_text(document_json)));
-  });
-}
-
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(onnx_predict) {
-  emscripten::function("createPacker", &create_packer);
-  emscripten::class_<BatchPacker>("BatchPacker")
-      .function("packJson", &BatchPacker::pack_json)
-      .function("packColumns", &BatchPacker::pack_columns);
+EMSCRIPTEN_BINDINGS(onnx_predict_model) {
   emscripten::function("inspectModel", &inspect_model);
   emscripten::function("sniffFormat", &sniff_format);
   emscripten::function("readTensor", &read_tensor);
-  emscripten::function("compileSchema", &compile_schema);
-  emscripten::class_<CompiledSchema>("CompiledSchema").function("validate", &CompiledSchema::validate);
 }

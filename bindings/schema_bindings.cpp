@@ -1,0 +1,96 @@
+// Embind: compiled JSON Schemas (compileSchema) and schema-document packers (createPacker).
+#include "bindings/interop.h"
+#include "common/json_text.h"
+#include "schema/schema_document.h"
+#include "schema/validator.h"
+
+namespace {
+
+using emscripten::val;
+using namespace onnx_predict::bindings;
+using onnx_predict::Error;
+using onnx_predict::ErrorCode;
+
+// A compiled JSON Schema owned by one JS wrapper (web/src/schema.ts), freed by its dispose().
+class CompiledSchema {
+ public:
+  explicit CompiledSchema(onnx_predict::schema::Validator validator) : validator_(std::move(validator)) {}
+
+  // validate(valueJson: string) → {value: ValidationError[]} | {error}: the DOM path, one value.
+  val validate(const std::string& value_json) const {
+    return guarded([&] {
+      nlohmann::json value = onnx_predict::parse_json_text(value_json, ErrorCode::kInvalidArgument, "the value");
+      std::vector<onnx_predict::schema::ValidationError> errors;
+      validator_.validate(value, errors);
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& e : errors) out.push_back(e.to_json());
+      return parse_json(out);
+    });
+  }
+
+ private:
+  onnx_predict::schema::Validator validator_;
+};
+
+// compileSchema(schemaJson, maxErrors, checkFormats) → {value: CompiledSchema} | {error: schema_invalid}.
+val compile_schema(const std::string& schema_json, double max_errors, bool check_formats) {
+  return guarded([&] {
+    nlohmann::json schema = onnx_predict::parse_json_text(schema_json, ErrorCode::kSchemaInvalid, "the schema");
+    onnx_predict::schema::ValidatorOptions options;
+    if (max_errors >= 1) options.max_errors = static_cast<size_t>(max_errors);
+    options.check_formats = check_formats;
+    return val(CompiledSchema(onnx_predict::schema::Validator::compile(schema, options)));
+  });
+}
+
+// A compiled schema document and its packer, owned by one JS wrapper.
+class BatchPacker {
+ public:
+  explicit BatchPacker(onnx_predict::schema::SchemaDocument document)
+      : document_(std::make_unique<onnx_predict::schema::SchemaDocument>(std::move(document))), packer_(*document_) {}
+
+  // packJson(text) → {value: {records, tensors: [{name, dtype, dims, data | strings}], rowMap, errors}}
+  val pack_json(const std::string& text) {
+    return guarded([&] { return packed_batch_to_js(packer_.pack_json(text)); });
+  }
+
+  // packColumns(rows, columns, nonObjects?) → the same. One call per batch: the columns' arrays
+  // are copied in once, the tensors and errors copied out once.
+  val pack_columns(double rows, const val& columns, const val& non_objects) {
+    return guarded([&] {
+      if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
+      std::vector<ColumnCopy> copies;
+      size_t count = columns["length"].as<size_t>();
+      copies.reserve(count);
+      for (size_t i = 0; i < count; ++i) copies.emplace_back(columns[i]);
+      std::vector<onnx_predict::batch::ColumnView> views;
+      for (const ColumnCopy& c : copies) views.push_back(c.view());
+      std::optional<ColumnCopy> others;
+      if (!non_objects.isUndefined() && !non_objects.isNull()) others.emplace(non_objects);
+      onnx_predict::batch::ColumnView others_view = others ? others->view() : onnx_predict::batch::ColumnView{};
+      return packed_batch_to_js(packer_.pack_columns(static_cast<size_t>(rows), views, others ? &others_view : nullptr));
+    });
+  }
+
+ private:
+  std::unique_ptr<onnx_predict::schema::SchemaDocument> document_;  // stable address: the packer refers to it
+  onnx_predict::batch::Packer packer_;
+};
+
+// createPacker(documentJson) → {value: BatchPacker} | {error: schema_invalid}.
+val create_packer(const std::string& document_json) {
+  return guarded([&] {
+    return val(BatchPacker(onnx_predict::schema::parse_schema_document_text(document_json)));
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(onnx_predict_schema) {
+  emscripten::function("compileSchema", &compile_schema);
+  emscripten::class_<CompiledSchema>("CompiledSchema").function("validate", &CompiledSchema::validate);
+  emscripten::function("createPacker", &create_packer);
+  emscripten::class_<BatchPacker>("BatchPacker")
+      .function("packJson", &BatchPacker::pack_json)
+      .function("packColumns", &BatchPacker::pack_columns);
+}
