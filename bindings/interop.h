@@ -161,4 +161,20 @@ inline val packed_batch_to_js(const onnx_predict::batch::PackedBatch& batch) {
 }
 
 
+// packColumns(rows, columns, nonObjects?) for a packer: the columns' arrays are copied in once,
+// the tensors and errors copied out once — one boundary crossing per batch per direction.
+inline val pack_columns_call(onnx_predict::batch::Packer& packer, double rows, const val& columns, const val& non_objects) {
+  if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
+  std::vector<ColumnCopy> copies;
+  size_t count = columns["length"].as<size_t>();
+  copies.reserve(count);
+  for (size_t i = 0; i < count; ++i) copies.emplace_back(columns[i]);
+  std::vector<onnx_predict::batch::ColumnView> views;
+  for (const ColumnCopy& c : copies) views.push_back(c.view());
+  std::optional<ColumnCopy> others;
+  if (!non_objects.isUndefined() && !non_objects.isNull()) others.emplace(non_objects);
+  onnx_predict::batch::ColumnView others_view = others ? others->view() : onnx_predict::batch::ColumnView{};
+  return packed_batch_to_js(packer.pack_columns(static_cast<size_t>(rows), views, others ? &others_view : nullptr));
+}
+
 }  // namespace onnx_predict::bindings

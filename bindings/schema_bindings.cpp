@@ -57,19 +57,7 @@ class BatchPacker {
   // packColumns(rows, columns, nonObjects?) → the same. One call per batch: the columns' arrays
   // are copied in once, the tensors and errors copied out once.
   val pack_columns(double rows, const val& columns, const val& non_objects) {
-    return guarded([&] {
-      if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
-      std::vector<ColumnCopy> copies;
-      size_t count = columns["length"].as<size_t>();
-      copies.reserve(count);
-      for (size_t i = 0; i < count; ++i) copies.emplace_back(columns[i]);
-      std::vector<onnx_predict::batch::ColumnView> views;
-      for (const ColumnCopy& c : copies) views.push_back(c.view());
-      std::optional<ColumnCopy> others;
-      if (!non_objects.isUndefined() && !non_objects.isNull()) others.emplace(non_objects);
-      onnx_predict::batch::ColumnView others_view = others ? others->view() : onnx_predict::batch::ColumnView{};
-      return packed_batch_to_js(packer_.pack_columns(static_cast<size_t>(rows), views, others ? &others_view : nullptr));
-    });
+    return guarded([&] { return pack_columns_call(packer_, rows, columns, non_objects); });
   }
 
  private:

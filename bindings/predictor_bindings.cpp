@@ -1,0 +1,117 @@
+// Embind: the predictor behind a loaded model (web/src/model.ts). Created from the model bytes
+// and an optional schema document; holds the model's info, the schema in force, the packer and
+// the output decoder. ONNX Runtime Web runs the graph in JS between pack and decode.
+#include "bindings/interop.h"
+#include "common/json_text.h"
+#include "decode/decoder.h"
+#include "onnx/format_sniff.h"
+#include "onnx/model_info.h"
+#include "onnx/model_info_json.h"
+#include "schema/resolve.h"
+
+namespace {
+
+using emscripten::val;
+using namespace onnx_predict::bindings;
+using onnx_predict::Error;
+using onnx_predict::ErrorCode;
+namespace schema = onnx_predict::schema;
+
+class Predictor {
+ public:
+  Predictor(onnx_predict::onnx::ModelInfo info, schema::ResolvedSchema resolved)
+      : info_(std::move(info)),
+        resolved_(std::make_unique<schema::ResolvedSchema>(std::move(resolved))),
+        packer_(resolved_->document) {}
+
+  // info() → {value: ModelInfo} (the same object inspectModel gives).
+  val info() const {
+    return guarded([&] { return parse_json(onnx_predict::onnx::to_json(info_)); });
+  }
+
+  // schema() → {value: {source, document, flatFields: string[] | null, chunkSize}}. chunkSize:
+  // the model's fixed batch dimension, else limits.maxBatch, else 0 (one run per batch).
+  val schema_info() const {
+    return guarded([&] {
+      const auto& flat = resolved_->document.validator.flat_shape();
+      nlohmann::json fields = nullptr;
+      if (flat) {
+        fields = nlohmann::json::array();
+        for (const auto& f : flat->fields) fields.push_back(f.name);
+      }
+      size_t chunk = resolved_->compatibility.fixed_batch ? static_cast<size_t>(*resolved_->compatibility.fixed_batch)
+                                                          : resolved_->document.max_batch.value_or(0);
+      nlohmann::json out = {{"source", schema::schema_source_name(resolved_->source)},
+                            {"document", resolved_->text},
+                            {"flatFields", fields},
+                            {"chunkSize", chunk}};
+      return parse_json(out);
+    });
+  }
+
+  val pack_json(const std::string& text) {
+    return guarded([&] { return packed_batch_to_js(packer_.pack_json(text)); });
+  }
+
+  val pack_columns(double rows, const val& columns, const val& non_objects) {
+    return guarded([&] { return pack_columns_call(packer_, rows, columns, non_objects); });
+  }
+
+  // decode(outputs: [{name, dataType, dims, data?: Uint8Array, strings?: string[]}], rows)
+  //   → {value: result objects, one per row}.
+  val decode(const val& outputs, double rows) const {
+    return guarded([&] {
+      if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
+      size_t count = outputs["length"].as<size_t>();
+      std::vector<std::vector<uint8_t>> buffers(count);
+      std::vector<onnx_predict::decode::OutputTensor> tensors(count);
+      for (size_t i = 0; i < count; ++i) {
+        val o = outputs[i];
+        auto& t = tensors[i];
+        t.name = o["name"].as<std::string>();
+        t.data_type = o["dataType"].as<int32_t>();
+        val dims = o["dims"];
+        for (size_t d = 0, n = dims["length"].as<size_t>(); d < n; ++d) t.dims.push_back(static_cast<int64_t>(dims[d].as<double>()));
+        buffers[i] = copy_array<uint8_t>(o["data"]);
+        t.data = buffers[i];
+        val strings = o["strings"];
+        if (!strings.isUndefined() && !strings.isNull()) {
+          for (size_t s = 0, n = strings["length"].as<size_t>(); s < n; ++s) t.strings.push_back(strings[s].as<std::string>());
+        }
+      }
+      std::vector<nlohmann::json> results = onnx_predict::decode::decode_outputs(resolved_->document.output, tensors, static_cast<size_t>(rows));
+      return parse_json(nlohmann::json(std::move(results)));
+    });
+  }
+
+ private:
+  onnx_predict::onnx::ModelInfo info_;
+  std::unique_ptr<schema::ResolvedSchema> resolved_;  // stable address: the packer refers to its document
+  onnx_predict::batch::Packer packer_;
+};
+
+// createPredictor(bytes, schemaJson) → {value: Predictor} | {error}. schemaJson "" means none:
+// the model's embedded schema, else one derived from its signature. The bytes are only read.
+val create_predictor(const val& bytes, const std::string& schema_json) {
+  return guarded([&] {
+    HeapBytes model = copy_bytes(bytes);
+    onnx_predict::onnx::require_onnx_format(model);
+    onnx_predict::onnx::ModelInfo info = onnx_predict::onnx::read_model_info(model);
+    std::optional<nlohmann::json> given;
+    if (!schema_json.empty()) given = onnx_predict::parse_json_text(schema_json, ErrorCode::kSchemaInvalid, "the schema");
+    schema::ResolvedSchema resolved = schema::resolve_schema(info, given);
+    return val(Predictor(std::move(info), std::move(resolved)));
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(onnx_predict_predictor) {
+  emscripten::function("createPredictor", &create_predictor);
+  emscripten::class_<Predictor>("Predictor")
+      .function("info", &Predictor::info)
+      .function("schema", &Predictor::schema_info)
+      .function("packJson", &Predictor::pack_json)
+      .function("packColumns", &Predictor::pack_columns)
+      .function("decode", &Predictor::decode);
+}

@@ -1,0 +1,344 @@
+#include "decode/decoder.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "common/error.h"
+#include "onnx/data_type.h"
+
+namespace onnx_predict::decode {
+
+namespace {
+
+using schema::OutputSpec;
+
+// ONNX Runtime hands out little-endian buffers (onnx.proto: raw_data is little-endian); both
+// targets (x86-64/arm64 natively, wasm32) are little-endian, so elements are read with memcpy.
+static_assert(std::endian::native == std::endian::little, "the decoder reads little-endian tensors in place");
+
+[[noreturn]] void fail(ErrorCode code, const std::string& path, const std::string& message) {
+  throw Error(code, message, path);
+}
+
+std::string type_name(int32_t data_type) {
+  std::string_view name = onnx::data_type_info(data_type).name;
+  return name.empty() ? "data_type " + std::to_string(data_type) : std::string(name);
+}
+
+// The element types a result can show: numbers, bools and strings. Not complex, float8 or the
+// 4-bit types, which would need a JSON convention of their own.
+bool decodable(int32_t data_type) {
+  switch (data_type) {
+    case onnx::kBool: case onnx::kInt8: case onnx::kUint8: case onnx::kInt16: case onnx::kUint16: case onnx::kInt32:
+    case onnx::kUint32: case onnx::kInt64: case onnx::kUint64: case onnx::kFloat16: case onnx::kBfloat16:
+    case onnx::kFloat: case onnx::kDouble: case onnx::kString: return true;
+    default: return false;
+  }
+}
+
+std::string dims_text(const std::vector<int64_t>& dims) {
+  std::string text = "[";
+  for (size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
+  return text + "]";
+}
+
+bool is_float(int32_t t) { return t == onnx::kFloat || t == onnx::kDouble || t == onnx::kFloat16 || t == onnx::kBfloat16; }
+
+// A tensor whose buffers have been checked against its dims: every index below `count` is in bounds.
+struct View {
+  const OutputTensor* tensor = nullptr;
+  std::string path;   // "output.<name>", for errors
+  size_t width = 0;   // elements per batch row: the product of dims[1..]
+  size_t rank() const { return tensor->dims.size(); }
+  int32_t type() const { return tensor->data_type; }
+};
+
+View check_tensor(const OutputTensor& t, std::string path, size_t rows) {
+  View v{&t, std::move(path)};
+  const std::string what = "output '" + t.name + "'";
+  if (onnx::data_type_info(t.data_type).name.empty()) {
+    fail(ErrorCode::kInvalidArgument, v.path, what + " has data_type " + std::to_string(t.data_type) +
+                                                  ", which onnx.proto does not define: pass TensorProto.DataType values");
+  }
+  // The row width (dims[1..]) and element count, refusing negative dims and overflow before
+  // anything is sized from them. The width is checked on its own: [0, 2^40, 2^40] holds no element
+  // but its rows would still claim 2^80.
+  auto multiply = [&](uint64_t a, int64_t d) {
+    if (d < 0) fail(ErrorCode::kInvalidArgument, v.path, what + " has a negative dimension " + std::to_string(d));
+    uint64_t u = static_cast<uint64_t>(d);
+    if (u != 0 && a > std::numeric_limits<size_t>::max() / u) {
+      fail(ErrorCode::kInvalidArgument, v.path, what + " has dims " + dims_text(t.dims) + " whose product overflows");
+    }
+    return a * u;
+  };
+  uint64_t width = 1;
+  for (size_t i = 1; i < t.dims.size(); ++i) width = multiply(width, t.dims[i]);
+  uint64_t count = t.dims.empty() ? 1 : multiply(width, t.dims[0]);
+  if (t.data_type == onnx::kString) {
+    if (t.strings.size() != count) {
+      fail(ErrorCode::kInvalidArgument, v.path, what + " has " + std::to_string(t.strings.size()) +
+                                                    " strings but its dims hold " + std::to_string(count) + " elements");
+    }
+  } else {
+    uint64_t expected = onnx::raw_byte_size(t.data_type, count);  // saturates instead of overflowing
+    if (t.data.size() != expected) {
+      fail(ErrorCode::kInvalidArgument, v.path, what + " has " + std::to_string(t.data.size()) + " bytes of data but " +
+                                                    std::to_string(count) + " " + type_name(t.data_type) +
+                                                    " elements need " + std::to_string(expected));
+    }
+  }
+  if (!decodable(t.data_type)) {
+    fail(ErrorCode::kSchemaMismatch, v.path, what + " holds " + type_name(t.data_type) +
+                                                 " elements, which onnx-predict cannot decode: cast it to float32 in the model");
+  }
+  if (t.dims.empty() || static_cast<uint64_t>(t.dims[0]) != rows) {
+    std::string got = t.dims.empty() ? "has no batch dimension (rank 0)"
+                                     : "has " + std::to_string(t.dims[0]) + " rows";
+    fail(ErrorCode::kSchemaMismatch, v.path, what + " " + got + " for a batch of " + std::to_string(rows) +
+                                                 ": outputs must have the batch as their first dimension (decode it in the model or leave it out of `output`)");
+  }
+  v.width = static_cast<size_t>(width);
+  return v;
+}
+
+template <class T>
+T load(const View& v, size_t i) {
+  T value;
+  std::memcpy(&value, v.tensor->data.data() + i * sizeof(T), sizeof(T));
+  return value;
+}
+
+// IEEE 754 binary16 → the double of equal value (every half is exactly representable).
+double half_to_double(uint16_t h) {
+  int exponent = (h >> 10) & 0x1f;
+  double mantissa = h & 0x3ff;
+  double magnitude;
+  if (exponent == 0) magnitude = std::ldexp(mantissa, -24);  // zero and subnormals
+  else if (exponent == 31) magnitude = mantissa == 0 ? std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
+  else magnitude = std::ldexp(mantissa + 1024, exponent - 25);
+  return (h & 0x8000) ? -magnitude : magnitude;
+}
+
+// bfloat16 is the top half of a float32.
+// (memcpy, not std::bit_cast: Emscripten 3.1.6's libc++ lacks it.)
+double bfloat16_to_double(uint16_t b) {
+  uint32_t bits = static_cast<uint32_t>(b) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return static_cast<double>(f);
+}
+
+// Element i of a float tensor, as a double of equal value.
+double float_at(const View& v, size_t i) {
+  switch (v.type()) {
+    case onnx::kFloat: return static_cast<double>(load<float>(v, i));
+    case onnx::kDouble: return load<double>(v, i);
+    case onnx::kFloat16: return half_to_double(load<uint16_t>(v, i));
+    default: return bfloat16_to_double(load<uint16_t>(v, i));
+  }
+}
+
+// Element i of an integer tensor (int32 or int64: the label types).
+int64_t integer_at(const View& v, size_t i) {
+  return v.type() == onnx::kInt64 ? load<int64_t>(v, i) : load<int32_t>(v, i);
+}
+
+Json element_at(const View& v, size_t i) {
+  switch (v.type()) {
+    case onnx::kFloat: case onnx::kDouble: case onnx::kFloat16: case onnx::kBfloat16: return float_at(v, i);
+    case onnx::kInt8: return static_cast<int64_t>(load<int8_t>(v, i));
+    case onnx::kInt16: return static_cast<int64_t>(load<int16_t>(v, i));
+    case onnx::kInt32: return static_cast<int64_t>(load<int32_t>(v, i));
+    case onnx::kInt64: return load<int64_t>(v, i);
+    case onnx::kUint8: return static_cast<int64_t>(load<uint8_t>(v, i));
+    case onnx::kUint16: return static_cast<int64_t>(load<uint16_t>(v, i));
+    case onnx::kUint32: return static_cast<int64_t>(load<uint32_t>(v, i));
+    case onnx::kUint64: return load<uint64_t>(v, i);
+    case onnx::kBool: return v.tensor->data[i] != 0;
+    default: return v.tensor->strings[i];  // kString; check_tensor refused every other type
+  }
+}
+
+// dims[from..] of the tensor as nested arrays, reading elements from `offset` on.
+Json nested_at(const View& v, size_t from, size_t& offset) {
+  Json array = Json::array();
+  size_t n = static_cast<size_t>(v.tensor->dims[from]);
+  for (size_t i = 0; i < n; ++i) {
+    if (from + 1 == v.rank()) array.push_back(element_at(v, offset++));
+    else array.push_back(nested_at(v, from + 1, offset));
+  }
+  return array;
+}
+
+// Rank 1 or [rows, 1]: one element per row.
+bool one_per_row(const View& v) { return v.rank() == 1 || (v.rank() == 2 && v.tensor->dims[1] == 1); }
+
+void require_float(const OutputSpec& spec, const View& v) {
+  if (!is_float(v.type())) {
+    fail(ErrorCode::kSchemaMismatch, v.path, "kind " + std::string(spec.kind == OutputSpec::Kind::kTopK ? "top_k" : "probabilities") +
+                                                 " needs a float tensor; output '" + spec.from + "' is " + type_name(v.type()));
+  }
+}
+
+// [rows, C] with C equal to the spec's class count when it names classes.
+void require_class_columns(const OutputSpec& spec, const View& v) {
+  if (v.rank() != 2) {
+    fail(ErrorCode::kSchemaMismatch, v.path, "output '" + spec.from + "' has rank " + std::to_string(v.rank()) +
+                                                 "; per-class scores must be [batch, classes] (use kind raw for other shapes)");
+  }
+  if (!spec.classes.empty() && v.width != spec.classes.size()) {
+    fail(ErrorCode::kSchemaMismatch, v.path + ".classes", "names " + std::to_string(spec.classes.size()) +
+                                                              " classes but output '" + spec.from + "' has " + std::to_string(v.width) + " columns");
+  }
+}
+
+void decode_label(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
+  if (v.type() != onnx::kInt64 && v.type() != onnx::kInt32 && v.type() != onnx::kString) {
+    fail(ErrorCode::kSchemaMismatch, v.path, "a label comes from an int64, int32 or string tensor; output '" + spec.from +
+                                                 "' is " + type_name(v.type()) + " (use kind value or raw)");
+  }
+  if (!one_per_row(v)) {
+    fail(ErrorCode::kSchemaMismatch, v.path, "a label output has one element per row ([batch] or [batch, 1]); output '" +
+                                                 spec.from + "' has dims " + dims_text(v.tensor->dims) + " (use kind raw)");
+  }
+  for (size_t r = 0; r < results.size(); ++r) {
+    if (v.type() == onnx::kString) {
+      results[r][spec.name] = v.tensor->strings[r];
+      continue;
+    }
+    int64_t index = integer_at(v, r);
+    if (spec.classes.empty()) {
+      results[r][spec.name] = index;
+    } else if (index < 0 || static_cast<uint64_t>(index) >= spec.classes.size()) {
+      fail(ErrorCode::kSchemaMismatch, v.path + ".classes",
+           "the model returned label " + std::to_string(index) + " for row " + std::to_string(r) + " but `classes` names only " +
+               std::to_string(spec.classes.size()) + ": list every class the model can predict, in its order");
+    } else {
+      results[r][spec.name] = spec.classes[static_cast<size_t>(index)];
+    }
+  }
+}
+
+void decode_probabilities(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
+  require_float(spec, v);
+  require_class_columns(spec, v);
+  for (size_t r = 0; r < results.size(); ++r) {
+    Json row = spec.classes.empty() ? Json::array() : Json::object();
+    for (size_t c = 0; c < v.width; ++c) {
+      double p = float_at(v, r * v.width + c);
+      if (spec.classes.empty()) row.push_back(p);
+      else row[spec.classes[c]] = p;
+    }
+    results[r][spec.name] = std::move(row);
+  }
+}
+
+void decode_value(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
+  if (v.rank() > 2) {
+    fail(ErrorCode::kSchemaMismatch, v.path, "a value output is [batch] or [batch, n]; output '" + spec.from + "' has rank " +
+                                                 std::to_string(v.rank()) + " (use kind raw)");
+  }
+  bool scalar = one_per_row(v);
+  for (size_t r = 0; r < results.size(); ++r) {
+    if (scalar) {
+      results[r][spec.name] = element_at(v, r);
+      continue;
+    }
+    Json row = Json::array();
+    for (size_t c = 0; c < v.width; ++c) row.push_back(element_at(v, r * v.width + c));
+    results[r][spec.name] = std::move(row);
+  }
+}
+
+void decode_top_k(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
+  require_float(spec, v);
+  require_class_columns(spec, v);
+  if (spec.k > v.width) {
+    fail(ErrorCode::kSchemaMismatch, v.path + ".k", "asks for the top " + std::to_string(spec.k) + " classes but output '" +
+                                                        spec.from + "' has " + std::to_string(v.width) + " columns");
+  }
+  std::vector<size_t> order(v.width);
+  std::vector<double> scores(v.width);
+  for (size_t r = 0; r < results.size(); ++r) {
+    for (size_t c = 0; c < v.width; ++c) {
+      order[c] = c;
+      scores[c] = float_at(v, r * v.width + c);
+    }
+    // Descending score, ties by ascending index; NaN after every number so the order stays a
+    // strict weak ordering (std::partial_sort's requirement) whatever the model returns.
+    auto before = [&](size_t a, size_t b) {
+      bool nan_a = std::isnan(scores[a]), nan_b = std::isnan(scores[b]);
+      if (nan_a != nan_b) return nan_b;
+      if (!nan_a && scores[a] != scores[b]) return scores[a] > scores[b];
+      return a < b;
+    };
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(spec.k), order.end(), before);
+    Json row = Json::array();
+    for (size_t i = 0; i < spec.k; ++i) {
+      size_t c = order[i];
+      Json cls = spec.classes.empty() ? Json(static_cast<int64_t>(c)) : Json(spec.classes[c]);
+      row.push_back(Json{{"class", std::move(cls)}, {"probability", scores[c]}});
+    }
+    results[r][spec.name] = std::move(row);
+  }
+}
+
+void decode_raw(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
+  for (size_t r = 0; r < results.size(); ++r) {
+    if (v.rank() == 1) {
+      results[r][spec.name] = element_at(v, r);
+    } else {
+      size_t offset = r * v.width;
+      results[r][spec.name] = nested_at(v, 1, offset);
+    }
+  }
+}
+
+std::string output_names(const std::vector<OutputTensor>& outputs) {
+  std::string names;
+  for (const OutputTensor& t : outputs) names += (names.empty() ? "'" : ", '") + t.name + "'";
+  return names.empty() ? "none" : names;
+}
+
+}  // namespace
+
+std::vector<Json> decode_outputs(const std::vector<OutputSpec>& specs, const std::vector<OutputTensor>& outputs,
+                                 size_t rows) {
+  std::vector<OutputSpec> raw_specs;
+  if (specs.empty()) {
+    // No `output` section: every output, raw, under its own name (docs/schema.md "Derived schemas").
+    for (const OutputTensor& t : outputs) raw_specs.push_back({t.name, t.name, OutputSpec::Kind::kRaw, {}, 0});
+  }
+  const std::vector<OutputSpec>& in_force = specs.empty() ? raw_specs : specs;
+
+  // Check every tensor in use before building any result, so a bad buffer fails fast and whole.
+  std::vector<View> views;
+  views.reserve(in_force.size());
+  for (const OutputSpec& spec : in_force) {
+    auto found = std::find_if(outputs.begin(), outputs.end(), [&](const OutputTensor& t) { return t.name == spec.from; });
+    std::string path = "output." + spec.name;
+    if (found == outputs.end()) {
+      fail(ErrorCode::kSchemaMismatch, path, "the model returned no output '" + spec.from + "' (its outputs: " +
+                                                 output_names(outputs) + "): fix `from` in the schema's output section");
+    }
+    views.push_back(check_tensor(*found, std::move(path), rows));
+  }
+
+  std::vector<Json> results(rows, Json::object());
+  for (size_t i = 0; i < in_force.size(); ++i) {
+    const OutputSpec& spec = in_force[i];
+    switch (spec.kind) {
+      case OutputSpec::Kind::kLabel: decode_label(spec, views[i], results); break;
+      case OutputSpec::Kind::kProbabilities: decode_probabilities(spec, views[i], results); break;
+      case OutputSpec::Kind::kValue: decode_value(spec, views[i], results); break;
+      case OutputSpec::Kind::kTopK: decode_top_k(spec, views[i], results); break;
+      case OutputSpec::Kind::kRaw: decode_raw(spec, views[i], results); break;
+    }
+  }
+  return results;
+}
+
+}  // namespace onnx_predict::decode

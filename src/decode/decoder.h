@@ -1,0 +1,64 @@
+// Model output tensors → one result object per batch row, as the schema's `output` section says
+// (docs/schema.md, "Results"). The inverse of src/batch/packer.h: the packer puts record
+// row_map[r] into tensor row r; ONNX Runtime runs the batch; decode_outputs turns row r of every
+// output back into a JSON object, and the caller gives it to record row_map[r].
+//
+// Sequence and map outputs (scikit-learn's ZipMap) are not decoded here: they are rewritten to
+// tensor outputs before the model runs, so every output reaching the decoder is a tensor.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "schema/schema_document.h"
+
+namespace onnx_predict::decode {
+
+using Json = nlohmann::json;
+
+// One output tensor as ONNX Runtime returned it. A view: the caller keeps `data` alive during
+// the call (it usually points into a JS typed array copied onto the wasm heap).
+struct OutputTensor {
+  std::string name;             // the model output's name
+  int32_t data_type = 0;        // onnx.proto TensorProto.DataType (src/onnx/data_type.h)
+  std::vector<int64_t> dims;    // [rows, ...]
+  std::span<const uint8_t> data;  // numeric and bool tensors: little-endian, row-major, packed
+  std::vector<std::string> strings;  // string tensors (data_type 8): row-major, one per element
+};
+
+// Decodes `rows` batch rows into one JSON object per row (result i is tensor row i), keyed by
+// each spec's `name` (nlohmann objects keep keys sorted). Per kind (docs/schema.md "Results"):
+//   label          int64/int32 [rows] or [rows,1] → classes[index], or the integer without
+//                  classes; string [rows] or [rows,1] → the string.
+//   probabilities  float32/float64/float16 [rows,C] → {class: p} with classes (C must equal
+//                  their count), else [p0, …, pC-1].
+//   value          [rows] or [rows,1] → one number; [rows,W] (W ≠ 1) → an array of W numbers.
+//   top_k          float [rows,C] → [{"class": name or index, "probability": p}, …]: the k most
+//                  probable, by descending p, ties (and NaN, which sorts last) by ascending index.
+//   raw            the row as numpy's out[r] gives it: the element itself for rank 1, an array
+//                  for rank 2, nested arrays for rank > 2.
+// With `specs` empty, every output is returned raw under its own name.
+//
+// Numbers are exact: float32/float16/bfloat16 widen to the double of equal value, signed integers
+// become JSON integers (uint64 unsigned ones), bools JSON booleans. NaN and infinities stay
+// doubles (nlohmann's dump() writes them as null).
+//
+// Throws onnx_predict::Error, with path "output.<name>":
+//   kInvalidArgument  a tensor whose buffers do not match its dims (negative dim, element-count
+//                     overflow, data.size() != elements × element size, strings.size() !=
+//                     elements for a string tensor) or whose data_type onnx.proto does not define.
+//                     Buffers are checked before any element is read.
+//   kSchemaMismatch   a spec names an output that is missing; an output whose batch dimension
+//                     is not `rows` (or that has rank 0); an element type or rank the kind cannot
+//                     take; a width that differs from the spec's class count; a label index outside
+//                     `classes`; top_k's k larger than the output's width; an element type the
+//                     decoder cannot represent (complex, float8, int4).
+std::vector<Json> decode_outputs(const std::vector<schema::OutputSpec>& specs,
+                                 const std::vector<OutputTensor>& outputs, size_t rows);
+
+}  // namespace onnx_predict::decode
