@@ -29,8 +29,9 @@ class Predictor {
     return guarded([&] { return parse_json(onnx_predict::onnx::to_json(info_)); });
   }
 
-  // schema() → {value: {source, document, flatFields: string[] | null, chunkSize}}. chunkSize:
-  // the model's fixed batch dimension, else limits.maxBatch, else 0 (one run per batch).
+  // schema() → {value: {source, document, flatFields: string[] | null, chunkSize, fixedBatch}}.
+  // chunkSize: the model's fixed batch dimension (fixedBatch: every run must have exactly that
+  // many rows), else limits.maxBatch, else 0 (one run per batch).
   val schema_info() const {
     return guarded([&] {
       const auto& flat = resolved_->document.validator.flat_shape();
@@ -44,7 +45,8 @@ class Predictor {
       nlohmann::json out = {{"source", schema::schema_source_name(resolved_->source)},
                             {"document", resolved_->text},
                             {"flatFields", fields},
-                            {"chunkSize", chunk}};
+                            {"chunkSize", chunk},
+                            {"fixedBatch", resolved_->compatibility.fixed_batch.has_value()}};
       return parse_json(out);
     });
   }

@@ -21,7 +21,18 @@ export interface CorePacker {
   delete(): void;
 }
 
+/** A native predictor: model info, schema in force, packer, decoder (Embind object: must be delete()d). */
+export interface CorePredictor {
+  info(): CoreResult<unknown>;
+  schema(): CoreResult<unknown>;
+  packJson(text: string): CoreResult<unknown>;
+  packColumns(rows: number, columns: unknown[], nonObjects: unknown): CoreResult<unknown>;
+  decode(outputs: unknown[], rows: number): CoreResult<unknown>;
+  delete(): void;
+}
+
 export interface CoreModule {
+  createPredictor(bytes: Uint8Array, schemaJson: string): CoreResult<CorePredictor>;
   createPacker(documentJson: string): CoreResult<CorePacker>;
   inspectModel(bytes: Uint8Array): CoreResult<unknown>;
   compileSchema(schemaJson: string, maxErrors: number, checkFormats: boolean): CoreResult<CoreSchema>;

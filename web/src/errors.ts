@@ -8,6 +8,13 @@ export type OnnxPredictErrorCode =
   | 'schema_mismatch'
   | 'validation_failed'
   | 'disposed'
+  | 'self_check_failed'
+  | 'inference_failed'
+  | 'fetch_failed'
+  | 'http_error'
+  | 'timeout'
+  | 'aborted'
+  | 'integrity_mismatch'
   | 'internal_error';
 
 /** Where an error happened and what it concerned. */
@@ -20,6 +27,19 @@ export interface OnnxPredictErrorDetails {
   format?: string;
   /** For `schema_mismatch`: every way the schema does not fit the model. */
   mismatches?: { path: string; message: string }[];
+  /** For `http_error`: the HTTP status (404, 503, …). */
+  status?: number;
+  /** For download errors: the URL (or, in Node, the file path) being loaded. */
+  url?: string;
+  /** For `integrity_mismatch`: the expected SHA-256 (hex, also when given as SRI); for `self_check_failed`: the example's expected value. */
+  expected?: unknown;
+  /** For `integrity_mismatch`: the SHA-256 of the bytes received (hex); for `self_check_failed`: the model's value. */
+  actual?: unknown;
+  /** For `validation_failed` (and a self-check example that does not validate): Pydantic-shaped errors, loc[0] = record index. */
+  errors?: import('./schema.js').ValidationErrorItem[];
+  /** For `self_check_failed`: the example's index and the result key that differs. */
+  example?: number;
+  key?: string;
 }
 
 /** The one error type onnx-predict throws. `code` is stable; `message` says what to do next. */

@@ -11,6 +11,9 @@ export type { OnnxPredictErrorCode, OnnxPredictErrorDetails } from './errors.js'
 export type { ModelInfo, ValueInfo, TypeProto, TensorTypeProto, Dimension } from './model-info.js';
 export { compileSchema, CompiledSchema } from './schema.js';
 export type { CompileSchemaOptions, ValidationErrorItem } from './schema.js';
+export { loadModel, Model } from './model.js';
+export type { LoadModelOptions, ModelSchema, PredictionResult, PredictBatchOptions, BatchPrediction } from './model.js';
+export { fetchModelBytes, type FetchOptions, type FetchProgress, type ModelSource } from './fetch.js';
 
 function toBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;

@@ -1,0 +1,90 @@
+// Plain JS records → the typed columns the core's packer reads (src/batch/packer.h, ColumnView):
+// one tag array per key plus a Float64Array of numbers and UTF-8 bytes for strings. One pass over
+// the records; the core then validates and packs every record in one call.
+
+/** Tags as src/batch/packer.h numbers them. */
+const enum Tag { Missing = 0, Number = 1, False = 2, True = 3, Null = 4, String = 5, Json = 6 }
+
+export interface Column {
+  name: string;
+  tags: Uint8Array;
+  numbers?: Float64Array;
+  offsets?: Uint32Array;
+  data?: Uint8Array;
+}
+
+class ColumnBuilder {
+  readonly tags: Uint8Array;
+  numbers: Float64Array | undefined;
+  texts: (string | undefined)[] | undefined;
+
+  constructor(readonly name: string, readonly rows: number) {
+    this.tags = new Uint8Array(rows);
+  }
+
+  set(row: number, value: unknown): void {
+    switch (typeof value) {
+      case 'number':
+        this.tags[row] = Tag.Number;
+        (this.numbers ??= new Float64Array(this.rows))[row] = value;
+        return;
+      case 'boolean':
+        this.tags[row] = value ? Tag.True : Tag.False;
+        return;
+      case 'string':
+        this.tags[row] = Tag.String;
+        (this.texts ??= new Array(this.rows))[row] = value;
+        return;
+      case 'undefined':
+        return;  // as JSON would: the key is absent
+      default:
+        if (value === null) {
+          this.tags[row] = Tag.Null;
+          return;
+        }
+        this.tags[row] = Tag.Json;  // objects, arrays (and bigint, which JSON cannot hold: a type error)
+        (this.texts ??= new Array(this.rows))[row] = typeof value === 'bigint' ? JSON.stringify(String(value)) : JSON.stringify(value);
+    }
+  }
+
+  build(): Column {
+    const column: Column = { name: this.name, tags: this.tags, numbers: this.numbers };
+    if (this.texts) {
+      const encoder = new TextEncoder();
+      const parts = this.texts.map((t) => (t === undefined ? new Uint8Array(0) : encoder.encode(t)));
+      const offsets = new Uint32Array(this.rows + 1);
+      let total = 0;
+      parts.forEach((p, i) => {
+        offsets[i] = total;
+        total += p.length;
+      });
+      offsets[this.rows] = total;
+      const data = new Uint8Array(total);
+      parts.forEach((p, i) => data.set(p, offsets[i]));
+      column.offsets = offsets;
+      column.data = data;
+    }
+    return column;
+  }
+}
+
+/** The columns of `records` (every key any record has) and the rows that are not objects at all. */
+export function recordsToColumns(records: readonly unknown[]): { columns: Column[]; nonObjects: Column | undefined } {
+  const rows = records.length;
+  const builders = new Map<string, ColumnBuilder>();
+  let others: ColumnBuilder | undefined;
+  for (let r = 0; r < rows; r++) {
+    const record = records[r];
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      (others ??= new ColumnBuilder('', rows)).set(r, record === undefined ? null : record);
+      continue;
+    }
+    for (const key in record) {
+      if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+      let builder = builders.get(key);
+      if (!builder) builders.set(key, (builder = new ColumnBuilder(key, rows)));
+      builder.set(r, (record as Record<string, unknown>)[key]);
+    }
+  }
+  return { columns: [...builders.values()].map((b) => b.build()), nonObjects: others?.build() };
+}

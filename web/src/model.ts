@@ -1,0 +1,280 @@
+// loadModel and Model: bytes → checked predictor (C++) + ONNX Runtime Web session → batches.
+// The core validates, packs and decodes; this file only moves buffers and awaits ORT.
+import * as ort from 'onnxruntime-web/wasm';
+
+import { recordsToColumns } from './columns.js';
+import { loadCore, unwrap, type CorePredictor } from './core.js';
+import { OnnxPredictError } from './errors.js';
+import { fetchModelBytes, type FetchOptions, type ModelSource } from './fetch.js';
+import type { ModelInfo } from './model-info.js';
+import type { ValidationErrorItem } from './schema.js';
+
+export interface LoadModelOptions extends FetchOptions {
+  /** A schema document (docs/schema.md) to use instead of the model's embedded one or a derived one. */
+  schema?: object | string;
+  /** ONNX Runtime Web threads (default 1). */
+  numThreads?: number;
+  /** Where ONNX Runtime Web finds its .wasm files when self-hosting (ort.env.wasm.wasmPaths). */
+  wasmPaths?: string | Record<string, string>;
+  /** Passed to InferenceSession.create (default ['wasm']). */
+  executionProviders?: string[];
+  /** Run the schema's `examples` after loading and fail with `self_check_failed` on a mismatch (default true). */
+  selfCheck?: boolean;
+}
+
+/** The schema in force: where it came from and the document itself. */
+export interface ModelSchema {
+  source: 'given' | 'embedded' | 'derived';
+  document: Record<string, unknown>;
+}
+
+/** One record's result: keys from the schema's `output` section (docs/schema.md, "Results"). */
+export type PredictionResult = Record<string, unknown>;
+
+export interface PredictBatchOptions {
+  /** 'throw' (default): any invalid record fails the whole batch with `validation_failed`. 'skip': predict the rest. */
+  onInvalid?: 'throw' | 'skip';
+}
+
+export interface BatchPrediction {
+  /** Results of the valid records, in input order. */
+  results: PredictionResult[];
+  /** indices[i] is the input index of results[i]. */
+  indices: number[];
+  /** Pydantic-shaped errors; loc[0] is the record's input index. */
+  errors: ValidationErrorItem[];
+}
+
+interface PackedTensor { name: string; dtype: string; dims: number[]; data?: Uint8Array; strings?: string[] }
+interface PackedBatch { records: number; tensors: PackedTensor[]; rowMap: Uint32Array; errors: ValidationErrorItem[] }
+
+const ORT_TO_ONNX: Record<string, number> = {
+  float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, string: 8, bool: 9, float16: 10,
+  float64: 11, uint32: 12, uint64: 13,
+};
+
+function typedArray(dtype: string, bytes: Uint8Array): ort.Tensor['data'] {
+  const { buffer, byteOffset, byteLength } = bytes;
+  switch (dtype) {
+    case 'float32': return new Float32Array(buffer, byteOffset, byteLength / 4);
+    case 'float64': return new Float64Array(buffer, byteOffset, byteLength / 8);
+    case 'int64': return new BigInt64Array(buffer, byteOffset, byteLength / 8);
+    case 'int32': return new Int32Array(buffer, byteOffset, byteLength / 4);
+    case 'bool': return bytes;
+    default: throw new OnnxPredictError('internal_error', `unexpected packed dtype ${dtype}`);
+  }
+}
+
+/** Rows [from, to) of a packed tensor as an ORT tensor, padded to `pad` rows by repeating the last one. */
+function ortTensor(t: PackedTensor, from: number, to: number, pad: number): ort.Tensor {
+  const rows = t.dims[0];
+  const perRow = rows === 0 ? 0 : (t.strings ? t.strings.length : t.data!.byteLength) / rows;
+  const count = Math.max(to - from, pad);
+  const pick = (i: number) => Math.min(from + i, to - 1);
+  const dims = [count, ...t.dims.slice(1)];
+  if (t.strings) {
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) out.push(...t.strings.slice(pick(i) * perRow, (pick(i) + 1) * perRow));
+    return new ort.Tensor('string', out, dims);
+  }
+  let bytes: Uint8Array;
+  if (count === to - from) {
+    bytes = t.data!.subarray(from * perRow, to * perRow);
+  } else {
+    bytes = new Uint8Array(count * perRow);
+    for (let i = 0; i < count; i++) bytes.set(t.data!.subarray(pick(i) * perRow, (pick(i) + 1) * perRow), i * perRow);
+  }
+  return new ort.Tensor(t.dtype as 'float32', typedArray(t.dtype, bytes.slice()) as Float32Array, dims);
+}
+
+function outputForDecode(name: string, tensor: ort.Tensor) {
+  const dataType = ORT_TO_ONNX[tensor.type];
+  if (dataType === undefined) throw new OnnxPredictError('inference_failed', `output '${name}' has type ${tensor.type}, which cannot be decoded`);
+  if (tensor.type === 'string') return { name, dataType, dims: [...tensor.dims], strings: tensor.data as string[] };
+  const data = tensor.data as ArrayBufferView;
+  return { name, dataType, dims: [...tensor.dims], data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+function closeEnough(expected: unknown, actual: unknown): boolean {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    return Math.abs(expected - actual) <= 1e-4 * Math.max(1, Math.abs(expected));
+  }
+  if (expected && typeof expected === 'object' && actual && typeof actual === 'object') {
+    return Object.entries(expected).every(([k, v]) => closeEnough(v, (actual as Record<string, unknown>)[k]));
+  }
+  return expected === actual;
+}
+
+/** A loaded model. Owns a native predictor and an ORT session: call dispose() when done. */
+export class Model {
+  #predictor: CorePredictor | undefined;
+  #session: ort.InferenceSession | undefined;
+  #flatFields: string[] | null;
+  #chunkSize: number;
+  #fixedBatch: boolean;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** What the C++ deserializer read: inputs, outputs, types, shapes, opsets, metadata. */
+  readonly info: ModelInfo;
+  /** The schema in force. */
+  readonly schema: ModelSchema;
+
+  /** @internal */
+  constructor(predictor: CorePredictor, session: ort.InferenceSession) {
+    this.#predictor = predictor;
+    this.#session = session;
+    this.info = unwrap(predictor.info()) as ModelInfo;
+    const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean };
+    this.schema = { source: s.source, document: s.document };
+    this.#flatFields = s.flatFields;
+    this.#chunkSize = s.chunkSize;
+    this.#fixedBatch = s.fixedBatch;
+  }
+
+  #live(): CorePredictor {
+    if (!this.#predictor) throw new OnnxPredictError('disposed', 'this model was disposed; load it again');
+    return this.#predictor;
+  }
+
+  #pack(records: readonly unknown[]): PackedBatch {
+    if (!Array.isArray(records)) throw new OnnxPredictError('invalid_argument', 'expected an array of records');
+    const predictor = this.#live();
+    if (this.#flatFields) {
+      const { columns, nonObjects } = recordsToColumns(records);
+      return unwrap(predictor.packColumns(records.length, columns, nonObjects)) as PackedBatch;
+    }
+    let text: string;
+    try {
+      text = JSON.stringify(records);
+    } catch (error) {
+      throw new OnnxPredictError('invalid_argument', `the records cannot be serialized to JSON: ${(error as Error).message}`);
+    }
+    return unwrap(predictor.packJson(text)) as PackedBatch;
+  }
+
+  /** Validates records without running the model: every record's Pydantic-shaped errors (loc[0] = index). */
+  validate(records: readonly unknown[]): ValidationErrorItem[] {
+    return this.#pack(records).errors;
+  }
+
+  /** Predicts one record; an invalid record throws `validation_failed` with details.errors. */
+  async predict(record: unknown): Promise<PredictionResult> {
+    const { results } = await this.predictBatch([record], { onInvalid: 'throw' });
+    return results[0];
+  }
+
+  /**
+   * Validates all records, runs the valid ones in one vectorized run (in chunks when the schema's
+   * limits.maxBatch or a fixed model batch dimension asks for it) and decodes the outputs.
+   */
+  async predictBatch(records: readonly unknown[], options: PredictBatchOptions = {}): Promise<BatchPrediction> {
+    const batch = this.#pack(records);
+    if (batch.errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') {
+      const first = batch.errors[0];
+      throw new OnnxPredictError('validation_failed',
+        `${batch.errors.length} validation error(s); first at ${JSON.stringify(first.loc)}: ${first.msg}`, { errors: batch.errors });
+    }
+    const rows = batch.rowMap.length;
+    const results: PredictionResult[] = [];
+    const chunk = this.#chunkSize > 0 ? this.#chunkSize : Math.max(rows, 1);
+    for (let from = 0; from < rows; from += chunk) {
+      const to = Math.min(rows, from + chunk);
+      const pad = this.#fixedBatch ? chunk : 0;
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const t of batch.tensors) feeds[t.name] = ortTensor(t, from, to, pad);
+      const outputs = await this.#run(feeds);
+      const predictor = this.#live();
+      const decoded = unwrap(predictor.decode(
+        Object.entries(outputs).map(([name, tensor]) => outputForDecode(name, tensor)), Math.max(to - from, pad))) as PredictionResult[];
+      results.push(...decoded.slice(0, to - from));
+    }
+    return { results, indices: Array.from(batch.rowMap), errors: batch.errors };
+  }
+
+  /**
+   * Predicts from typed columns: { field: Float64Array | number[] | string[] | boolean[] }, all of
+   * one length (a record per index). The fastest input form for flat numeric schemas.
+   */
+  async predictColumns(columns: Record<string, ArrayLike<unknown>>, options: PredictBatchOptions = {}): Promise<BatchPrediction> {
+    const lengths = Object.values(columns).map((c) => c.length);
+    const rows = lengths[0] ?? 0;
+    if (lengths.some((n) => n !== rows)) throw new OnnxPredictError('invalid_argument', 'all columns must have the same length');
+    const records = Array.from({ length: rows }, (_, r) =>
+      Object.fromEntries(Object.entries(columns).map(([name, values]) => [name, values[r]])));
+    return this.predictBatch(records, options);
+  }
+
+  // ORT runs one batch at a time per session: concurrent calls queue here, so rows never mix.
+  #run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
+    const session = this.#session;
+    if (!session) return Promise.reject(new OnnxPredictError('disposed', 'this model was disposed; load it again'));
+    const run = this.#queue.then(() => session.run(feeds)).catch((error: unknown) => {
+      if (error instanceof OnnxPredictError) throw error;
+      throw new OnnxPredictError('inference_failed', `ONNX Runtime failed to run the model: ${(error as Error)?.message ?? error}`);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Releases the ORT session and the native predictor. Idempotent; later calls throw `disposed`. */
+  dispose(): void {
+    this.#predictor?.delete();
+    this.#predictor = undefined;
+    void this.#session?.release();
+    this.#session = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** @internal Runs the schema's examples; throws self_check_failed on the first mismatch. */
+  async selfCheck(): Promise<void> {
+    const examples = (this.schema.document.examples ?? []) as { input: unknown; output?: Record<string, unknown> }[];
+    if (examples.length === 0) return;
+    const { results, errors } = await this.predictBatch(examples.map((e) => e.input), { onInvalid: 'skip' });
+    if (errors.length > 0) {
+      throw new OnnxPredictError('self_check_failed', `example ${errors[0].loc[0]} does not validate: ${errors[0].msg}`, { errors });
+    }
+    examples.forEach((example, i) => {
+      for (const [key, expected] of Object.entries(example.output ?? {})) {
+        if (!closeEnough(expected, results[i][key])) {
+          throw new OnnxPredictError('self_check_failed',
+            `example ${i}: the model gives ${JSON.stringify(results[i][key])} for '${key}', the schema expects ${JSON.stringify(expected)}: ` +
+            'the model file may be corrupted or not the one the schema describes', { example: i, key, expected, actual: results[i][key] });
+        }
+      }
+    });
+  }
+}
+
+/**
+ * Loads an ONNX model: fetches it (progress, retries, integrity, cache), refuses non-ONNX bytes,
+ * reads its signature, resolves and checks its schema, creates the ONNX Runtime Web session and
+ * runs the schema's examples.
+ */
+export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
+  const bytes = await fetchModelBytes(source, options);
+  const core = await loadCore();
+  let schemaText = '';
+  if (options.schema !== undefined) schemaText = typeof options.schema === 'string' ? options.schema : JSON.stringify(options.schema);
+  const predictor = unwrap(core.createPredictor(bytes, schemaText));
+  let session: ort.InferenceSession;
+  try {
+    ort.env.wasm.numThreads = options.numThreads ?? 1;
+    if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+    session = await ort.InferenceSession.create(bytes, { executionProviders: options.executionProviders ?? ['wasm'] });
+  } catch (error) {
+    predictor.delete();
+    throw new OnnxPredictError('invalid_model', `ONNX Runtime could not load the model: ${(error as Error)?.message ?? error}`);
+  }
+  const model = new Model(predictor, session);
+  if (options.selfCheck ?? true) {
+    try {
+      await model.selfCheck();
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
+  return model;
+}
