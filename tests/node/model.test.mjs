@@ -1,0 +1,132 @@
+// loadModel and Model through the package entry, against a real HTTP server on 127.0.0.1 and
+// real ONNX Runtime Web: the answers, batches, concurrency, faults and disposal a user relies on.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { after, before, test } from 'node:test';
+
+import * as ort from 'onnxruntime-web/wasm';
+import { loadModel, OnnxPredictError } from 'onnx-predict';
+
+const irisBytes = readFileSync(new URL('../../models/iris.onnx', import.meta.url));
+const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+const routes = new Map([
+  ['/iris.onnx', { type: 'application/octet-stream', body: irisBytes }],
+  ['/error-page.onnx', { type: 'text/html', body: Buffer.from('<!DOCTYPE html><html><body>Service unavailable</body></html>') }],
+  ['/model.pkl', { type: 'application/octet-stream', body: execFileSync('/usr/bin/python3', ['-c',
+    'import pickle, sys; sys.stdout.buffer.write(pickle.dumps({"coef": [1.0, 2.0]}, protocol=4))']) }],
+]);
+let server;
+let base;
+
+before(async () => {
+  server = createServer((req, res) => {
+    const route = routes.get(req.url);
+    if (!route) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': route.type, 'content-length': route.body.length }).end(route.body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => server.close());
+
+// Deterministic records inside the schema's bounds.
+function records(n, seed = 1) {
+  let x = seed;
+  const next = () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return Math.round((x / 2 ** 31) * 800) / 100;
+  };
+  return Array.from({ length: n }, () => Object.fromEntries(FEATURES.map((f) => [f, next()])));
+}
+
+test('predictions equal raw ONNX Runtime Web on the same float32 inputs, bit for bit', async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const batch = records(500);
+  const { results, indices, errors } = await model.predictBatch(batch);
+  assert.equal(errors.length, 0);
+  assert.deepEqual(indices, batch.map((_, i) => i));
+
+  ort.env.wasm.numThreads = 1;
+  const session = await ort.InferenceSession.create(irisBytes);
+  const input = Float32Array.from(batch.flatMap((r) => FEATURES.map((f) => r[f])));
+  const raw = await session.run({ X: new ort.Tensor('float32', input, [batch.length, 4]) });
+  const classes = ['setosa', 'versicolor', 'virginica'];
+  results.forEach((result, i) => {
+    assert.equal(result.label, raw.label.data[i]);
+    classes.forEach((c, k) => assert.equal(result.probabilities[c], raw.probabilities.data[i * 3 + k], `row ${i} ${c}`));
+  });
+  await session.release();
+  model.dispose();
+});
+
+test('predictBatch of 10,000 records with 1% invalid skips them, keeps input order and reports each loc', async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const batch = records(10000, 7);
+  for (let i = 50; i < 10000; i += 100) batch[i] = { ...batch[i], petal_width: -1 };
+  const { results, indices, errors } = await model.predictBatch(batch, { onInvalid: 'skip' });
+  assert.equal(results.length, 9900);
+  assert.equal(errors.length, 100);
+  assert.deepEqual(errors.map((e) => e.loc), batch.map((_, i) => i).filter((i) => i % 100 === 50).map((i) => [i, 'petal_width']));
+  assert.ok(errors.every((e) => e.type === 'greater_than_equal'));
+  assert.deepEqual(indices, batch.map((_, i) => i).filter((i) => i % 100 !== 50));
+  const single = await model.predict(batch[indices[1234]]);
+  assert.deepEqual(results[1234], single);
+  await assert.rejects(model.predictBatch(batch), (e) => e.code === 'validation_failed' && e.details.errors.length === 100);
+  model.dispose();
+});
+
+test('a batch above limits.maxBatch runs in chunks with results identical to one run', async () => {
+  const whole = await loadModel(`${base}/iris.onnx`);
+  const embedded = whole.schema.document;
+  const chunked = await loadModel(`${base}/iris.onnx`, { schema: { ...embedded, limits: { maxBatch: 7 } } });
+  assert.equal(chunked.schema.source, 'given');
+  const batch = records(100, 3);
+  assert.deepEqual((await chunked.predictBatch(batch)).results, (await whole.predictBatch(batch)).results);
+  whole.dispose();
+  chunked.dispose();
+});
+
+test('100 concurrent predictBatch calls on one model each get their own rows', async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const batches = Array.from({ length: 100 }, (_, i) => records(1 + (i % 13), i + 1));
+  const expected = [];
+  for (const b of batches) expected.push((await model.predictBatch(b)).results);
+  const concurrent = await Promise.all(batches.map((b) => model.predictBatch(b)));
+  concurrent.forEach((r, i) => assert.deepEqual(r.results, expected[i], `batch ${i}`));
+  model.dispose();
+});
+
+test('each fault gives its own code, and a good model still loads afterwards', async () => {
+  const expectCode = async (promise, code) => assert.rejects(promise, (e) => {
+    assert.ok(e instanceof OnnxPredictError, String(e));
+    assert.equal(e.code, code, e.message);
+    return true;
+  });
+  await expectCode(loadModel(`${base}/missing.onnx`), 'http_error');
+  await expectCode(loadModel(`${base}/error-page.onnx`), 'unsupported_format');
+  await expectCode(loadModel(`${base}/model.pkl`), 'unsafe_format');
+  await expectCode(loadModel(`${base}/iris.onnx`, { sha256: '0'.repeat(64) }), 'integrity_mismatch');
+  const schema = (await loadModel(`${base}/iris.onnx`, { selfCheck: false })).schema.document;
+  await expectCode(loadModel(`${base}/iris.onnx`, { schema: { ...schema, bind: { X: { dtype: 'float64', features: FEATURES } } } }), 'schema_mismatch');
+  const wrongExample = structuredClone(schema);
+  wrongExample.examples[0].output.label = 'virginica';
+  await expectCode(loadModel(`${base}/iris.onnx`, { schema: wrongExample }), 'self_check_failed');
+
+  const model = await loadModel(`${base}/iris.onnx`);
+  const result = await model.predict({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+  assert.equal(result.label, 'setosa');
+  model.dispose();
+});
+
+test('dispose is idempotent and use after dispose is a disposed error', async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  model.dispose();
+  model.dispose();
+  assert.throws(() => model.validate([]), (e) => e.code === 'disposed');
+  await assert.rejects(model.predict({}), (e) => e.code === 'disposed');
+});
