@@ -30,6 +30,9 @@ node build/wasm/core_tests.js --use-colour no
 section "package (node:test)"
 node --test tests/node/
 
+section "types: the public API from TypeScript"
+node_modules/.bin/tsc -p tests/types/tsconfig.json
+
 section "libFuzzer: model reader, ${FUZZ_SECONDS:-60}s"
 scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 

@@ -1,0 +1,41 @@
+// Type-checked in CI (npm test): the public API as a TypeScript user writes it.
+import {
+  compileSchema,
+  inspectModel,
+  loadModel,
+  OnnxPredictError,
+  type BatchPrediction,
+  type ModelInfo,
+  type PredictionResult,
+  type ValidationErrorItem,
+} from 'onnx-predict';
+
+export async function example(bytes: Uint8Array): Promise<void> {
+  const info: ModelInfo = await inspectModel(bytes);
+  const firstInput: string = info.graph.input[0].name;
+  const dims = info.graph.input[0].type?.tensorType?.shape?.dim.map((d) => d.dimValue ?? d.dimParam);
+
+  const model = await loadModel('https://example.com/iris.onnx', {
+    sha256: 'sha256-abc=',
+    onProgress: ({ loaded, total }) => void (total === undefined ? loaded : loaded / total),
+    timeoutMs: 5000,
+    cache: 'only-if-cached',
+    selfCheck: true,
+  });
+  const one: PredictionResult = await model.predict({ sepal_length: 5.1 });
+  const batch: BatchPrediction = await model.predictBatch([{ sepal_length: 5.1 }], { onInvalid: 'skip' });
+  const errors: ValidationErrorItem[] = batch.errors.concat(model.validate([]));
+  const source: 'given' | 'embedded' | 'derived' = model.schema.source;
+  model.dispose();
+
+  const schema = await compileSchema({ type: 'object' }, { maxErrors: 10 });
+  const locs: (string | number)[][] = schema.validate({}).map((e) => e.loc);
+  schema[Symbol.dispose]();
+
+  try {
+    await inspectModel(new ArrayBuffer(0));
+  } catch (e) {
+    if (e instanceof OnnxPredictError && e.code === 'unsafe_format') console.log(e.details.format);
+  }
+  console.log(firstInput, dims, one, errors, source, locs);
+}
