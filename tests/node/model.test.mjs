@@ -130,3 +130,29 @@ test('dispose is idempotent and use after dispose is a disposed error', async ()
   assert.throws(() => model.validate([]), (e) => e.code === 'disposed');
   await assert.rejects(model.predict({}), (e) => e.code === 'disposed');
 });
+
+test('offline: a model loaded once with a cache loads again with the server gone, and predicts the same', async () => {
+  const { mkdtempSync, readdirSync, writeFileSync, readFileSync: read } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const cacheDir = mkdtempSync(join(tmpdir(), 'onnx-predict-cache-'));
+  const own = createServer((req, res) => res.writeHead(200, { 'content-length': irisBytes.length }).end(irisBytes));
+  await new Promise((resolve) => own.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${own.address().port}/iris.onnx`;
+  const batch = records(50, 11);
+  const online = await loadModel(url, { cacheDir });
+  const expected = (await online.predictBatch(batch)).results;
+  online.dispose();
+  await new Promise((resolve) => own.close(resolve));
+
+  const offline = await loadModel(url, { cacheDir, retries: 0 });
+  assert.deepEqual((await offline.predictBatch(batch)).results, expected);
+  offline.dispose();
+
+  // A corrupted entry is detected: with the server gone, loading fails instead of using it.
+  const [entry] = readdirSync(cacheDir);
+  const bytes = read(join(cacheDir, entry));
+  bytes[bytes.length - 10] ^= 0xff;
+  writeFileSync(join(cacheDir, entry), bytes);
+  await assert.rejects(loadModel(url, { cacheDir, retries: 0 }), (e) => e.code === 'fetch_failed');
+});
