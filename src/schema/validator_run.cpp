@@ -180,7 +180,7 @@ class Runner final : public ErrorSink {
   };
   struct MemoHash {
     size_t operator()(const MemoKey& k) const {
-      return std::hash<const void*>{}(k.value) ^ (static_cast<size_t>(k.node) * 0x9E3779B97F4A7C15ull);
+      return std::hash<const void*>{}(k.value) ^ static_cast<size_t>(static_cast<uint64_t>(k.node) * 0x9E3779B97F4A7C15ull);
     }
   };
   std::unordered_map<MemoKey, bool, MemoHash> memo_;
