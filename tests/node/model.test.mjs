@@ -156,3 +156,16 @@ test('offline: a model loaded once with a cache loads again with the server gone
   writeFileSync(join(cacheDir, entry), bytes);
   await assert.rejects(loadModel(url, { cacheDir, retries: 0 }), (e) => e.code === 'fetch_failed');
 });
+
+test('predictColumns from typed arrays gives what predictBatch gives for the same records', async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const batch = records(300, 5);
+  batch[17] = { ...batch[17], sepal_width: 'wide' };
+  const columns = Object.fromEntries(FEATURES.map((f) => [f, Float64Array.from(batch, (r) => (typeof r[f] === 'number' ? r[f] : NaN))]));
+  columns.sepal_width = batch.map((r) => r.sepal_width);  // a plain array with a string in it
+  const fromColumns = await model.predictColumns(columns, { onInvalid: 'skip' });
+  const fromRecords = await model.predictBatch(batch, { onInvalid: 'skip' });
+  assert.deepEqual(fromColumns, fromRecords);
+  assert.deepEqual(fromColumns.errors.map((e) => [e.loc, e.type]), [[[17, 'sepal_width'], 'float_type']]);
+  model.dispose();
+});

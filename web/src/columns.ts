@@ -68,6 +68,20 @@ class ColumnBuilder {
   }
 }
 
+/**
+ * Columns given by the caller, one array per field, all of length `rows`. A Float64Array goes
+ * across as it is; any other array (number[], Float32Array, string[], boolean[], mixed) is tagged
+ * element by element, `undefined` meaning the field is absent from that record.
+ */
+export function arraysToColumns(arrays: Record<string, ArrayLike<unknown>>, rows: number): Column[] {
+  return Object.entries(arrays).map(([name, values]) => {
+    if (values instanceof Float64Array) return { name, tags: new Uint8Array(rows).fill(Tag.Number), numbers: values };
+    const builder = new ColumnBuilder(name, rows);
+    for (let r = 0; r < rows; r++) builder.set(r, values[r]);
+    return builder.build();
+  });
+}
+
 /** The columns of `records` (every key any record has) and the rows that are not objects at all. */
 export function recordsToColumns(records: readonly unknown[]): { columns: Column[]; nonObjects: Column | undefined } {
   const rows = records.length;

@@ -2,7 +2,7 @@
 // The core validates, packs and decodes; this file only moves buffers and awaits ORT.
 import * as ort from 'onnxruntime-web/wasm';
 
-import { recordsToColumns } from './columns.js';
+import { arraysToColumns, recordsToColumns } from './columns.js';
 import { loadCore, unwrap, type CorePredictor } from './core.js';
 import { OnnxPredictError } from './errors.js';
 import { fetchModelBytes, type FetchOptions, type ModelSource } from './fetch.js';
@@ -167,7 +167,10 @@ export class Model {
    * limits.maxBatch or a fixed model batch dimension asks for it) and decodes the outputs.
    */
   async predictBatch(records: readonly unknown[], options: PredictBatchOptions = {}): Promise<BatchPrediction> {
-    const batch = this.#pack(records);
+    return this.#predictPacked(this.#pack(records), options);
+  }
+
+  async #predictPacked(batch: PackedBatch, options: PredictBatchOptions): Promise<BatchPrediction> {
     if (batch.errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') {
       const first = batch.errors[0];
       throw new OnnxPredictError('validation_failed',
@@ -191,16 +194,18 @@ export class Model {
   }
 
   /**
-   * Predicts from typed columns: { field: Float64Array | number[] | string[] | boolean[] }, all of
-   * one length (a record per index). The fastest input form for flat numeric schemas.
+   * Predicts from columns: { field: Float64Array | number[] | string[] | boolean[] }, all of one
+   * length (record r is element r of every column). The fastest input form for flat schemas: a
+   * Float64Array crosses into the core as it is. Results and errors as in predictBatch.
    */
   async predictColumns(columns: Record<string, ArrayLike<unknown>>, options: PredictBatchOptions = {}): Promise<BatchPrediction> {
     const lengths = Object.values(columns).map((c) => c.length);
     const rows = lengths[0] ?? 0;
     if (lengths.some((n) => n !== rows)) throw new OnnxPredictError('invalid_argument', 'all columns must have the same length');
-    const records = Array.from({ length: rows }, (_, r) =>
-      Object.fromEntries(Object.entries(columns).map(([name, values]) => [name, values[r]])));
-    return this.predictBatch(records, options);
+    const predictor = this.#live();
+    if (!this.#flatFields) throw new OnnxPredictError('invalid_argument', "columns need a schema of scalar fields; use predictBatch");
+    const batch = unwrap(predictor.packColumns(rows, arraysToColumns(columns, rows), undefined)) as PackedBatch;
+    return this.#predictPacked(batch, options);
   }
 
   // ORT runs one batch at a time per session: concurrent calls queue here, so rows never mix.
