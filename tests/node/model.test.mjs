@@ -169,3 +169,39 @@ test('predictColumns from typed arrays gives what predictBatch gives for the sam
   assert.deepEqual(fromColumns.errors.map((e) => [e.loc, e.type]), [[[17, 'sepal_width'], 'float_type']]);
   model.dispose();
 });
+
+test('int64 labels (ORT returns a BigInt64Array) decode to class names and to numbers', async () => {
+  // The iris classifier with integer class labels, as scikit-learn converters export it.
+  const bytes = execFileSync('/usr/bin/python3', ['-c', `
+import sys, onnx
+from onnx import helper, TensorProto
+m = onnx.load(sys.argv[1])
+node = m.graph.node[0]
+for a in list(node.attribute):
+    if a.name == 'classlabels_strings':
+        node.attribute.remove(a)
+node.attribute.append(helper.make_attribute('classlabels_ints', [0, 1, 2]))
+m.graph.output[0].type.tensor_type.elem_type = TensorProto.INT64
+del m.metadata_props[:]
+sys.stdout.buffer.write(m.SerializeToString())
+`, new URL('../../models/iris.onnx', import.meta.url).pathname]);
+  const named = await loadModel(bytes, { schema: {
+    version: 1,
+    input: { type: 'object', properties: Object.fromEntries(FEATURES.map((f) => [f, { type: 'number' }])), required: FEATURES },
+    bind: { X: { dtype: 'float32', features: FEATURES } },
+    output: { species: { from: 'label', kind: 'label', classes: ['setosa', 'versicolor', 'virginica'] },
+              top: { from: 'probabilities', kind: 'top_k', k: 2, classes: ['setosa', 'versicolor', 'virginica'] } },
+  } });
+  const record = { sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 };
+  const result = await named.predict(record);
+  assert.equal(result.species, 'virginica');
+  assert.deepEqual(result.top.map((t) => t.class), ['virginica', 'versicolor']);
+  named.dispose();
+
+  const derived = await loadModel(bytes);  // no schema: a derived one, outputs raw
+  assert.equal(derived.schema.source, 'derived');
+  const raw = await derived.predict({ X: [6.7, 3.0, 5.2, 2.3] });
+  assert.equal(raw.label, 2);
+  assert.equal(raw.probabilities.length, 3);
+  derived.dispose();
+});
