@@ -84,7 +84,8 @@ function ortTensor(t: PackedTensor, from: number, to: number, pad: number): ort.
     bytes = new Uint8Array(count * perRow);
     for (let i = 0; i < count; i++) bytes.set(t.data!.subarray(pick(i) * perRow, (pick(i) + 1) * perRow), i * perRow);
   }
-  return new ort.Tensor(t.dtype as 'float32', typedArray(t.dtype, bytes.slice()) as Float32Array, dims);
+  // A view, not a copy: the packed buffer is ours (copied out of the wasm heap) and row-aligned.
+  return new ort.Tensor(t.dtype as 'float32', typedArray(t.dtype, bytes) as Float32Array, dims);
 }
 
 function outputForDecode(name: string, tensor: ort.Tensor) {
