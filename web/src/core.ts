@@ -40,7 +40,11 @@ export interface CoreModule {
   readTensor(bytes: Uint8Array): CoreResult<unknown>;
 }
 
-const wasmUrl = new URL('./wasm/onnx-predict-core.wasm', import.meta.url);
+// This module's own URL: import.meta.url as an ES module, __filename in the CommonJS bundle
+// (dist/index.cjs, built by esbuild), where import.meta is empty.
+declare const __filename: string | undefined;
+const moduleUrl = typeof __filename === 'string' ? require('node:url').pathToFileURL(__filename).href : import.meta.url;
+const wasmUrl = new URL('./wasm/onnx-predict-core.wasm', moduleUrl);
 let core: Promise<CoreModule> | undefined;
 
 async function instantiate(): Promise<CoreModule> {
