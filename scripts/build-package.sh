@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
 # Builds the npm package into dist/: the wasm core (build/wasm) and the TypeScript API (web/src).
+#   dist/index.js (+ .d.ts)     ES module for bundlers and Node
+#   dist/index.cjs              CommonJS entry for require()
+#   dist/onnx-predict.min.js    classic script (global OnnxPredict) for <script> tags and workers,
+#                               with ONNX Runtime Web's wasm beside it in dist/ort/
+# The core's .wasm is embedded as base64 (dist/wasm/onnx-predict-core-wasm.js): nothing to locate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh wasm
-mkdir -p dist/wasm
+rm -rf dist
+mkdir -p dist/wasm dist/ort
 cp build/wasm/onnx-predict-core.js dist/wasm/onnx-predict-core.cjs
-cp build/wasm/onnx-predict-core.wasm dist/wasm/onnx-predict-core.wasm
-cp web/src/wasm/onnx-predict-core.d.cts dist/wasm/
+node -e '
+  const fs = require("node:fs");
+  const wasm = fs.readFileSync("build/wasm/onnx-predict-core.wasm").toString("base64");
+  fs.writeFileSync("dist/wasm/onnx-predict-core-wasm.js", "// The onnx-predict core (.wasm), base64.\nexport default \"" + wasm + "\";\n");'
+cp web/src/wasm/onnx-predict-core.d.cts web/src/wasm/onnx-predict-core-wasm.d.ts dist/wasm/
 node_modules/.bin/tsc -p web/tsconfig.json
-# The CommonJS entry for require('onnx-predict'): the ES module above bundled as one CommonJS file
-# (the Emscripten glue inlined; onnxruntime-web stays a dependency).
-node_modules/.bin/esbuild dist/index.js --bundle --platform=node --format=cjs --target=node18 \
-  --external:onnxruntime-web --log-level=error --outfile=dist/index.cjs
+esbuild=(node_modules/.bin/esbuild --bundle --log-level=error)
+# require('onnx-predict'): the ES module bundled as one CommonJS file; onnxruntime-web stays a dependency.
+"${esbuild[@]}" dist/index.js --platform=node --format=cjs --target=node18 --external:onnxruntime-web --outfile=dist/index.cjs
+# <script>: everything in one file, ONNX Runtime Web's wasm-only build included. The glue's Node
+# branches (require of fs/path) never run in a browser.
+"${esbuild[@]}" dist/script.js --platform=browser --format=iife --global-name=OnnxPredict --target=es2020 --minify \
+  --external:fs --external:path --external:crypto --external:"node:*" \
+  --outfile=dist/onnx-predict.min.js
+rm dist/script.js dist/script.d.ts
+cp node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.{wasm,mjs} dist/ort/

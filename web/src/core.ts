@@ -1,6 +1,7 @@
 // Loads the Embind module (build/wasm → dist/wasm) once per process/page and turns its
 // {value} | {error} results into values or thrown OnnxPredictErrors. The raw module stays here.
 import createOnnxPredictCore from './wasm/onnx-predict-core.cjs';
+import coreWasmBase64 from './wasm/onnx-predict-core-wasm.js';
 import { OnnxPredictError, type OnnxPredictErrorCode, type OnnxPredictErrorDetails } from './errors.js';
 
 interface CoreResult<T> {
@@ -40,22 +41,23 @@ export interface CoreModule {
   readTensor(bytes: Uint8Array): CoreResult<unknown>;
 }
 
-// This module's own URL: import.meta.url as an ES module, __filename in the CommonJS bundle
-// (dist/index.cjs, built by esbuild), where import.meta is empty.
-declare const __filename: string | undefined;
-const moduleUrl = typeof __filename === 'string' ? require('node:url').pathToFileURL(__filename).href : import.meta.url;
-const wasmUrl = new URL('./wasm/onnx-predict-core.wasm', moduleUrl);
+// The core's wasm travels inside the package as base64 (dist/wasm/onnx-predict-core-wasm.js,
+// written by scripts/build-package.sh) and is handed to the glue as wasmBinary. Nothing is
+// fetched or located: the same code works in Node (ESM and require), bundlers (dev and build),
+// a <script> tag and Web Workers, and Emscripten 3.1.6's loader never fetch()es a file path.
+function decodeBase64(text: string): Uint8Array {
+  const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: string): Uint8Array } }).Buffer;
+  if (NodeBuffer) return NodeBuffer.from(text, 'base64');
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 let core: Promise<CoreModule> | undefined;
 
 async function instantiate(): Promise<CoreModule> {
-  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
-  if (isNode) {
-    // Emscripten 3.1.6's glue would fetch() a file path under Node 18+: hand it the bytes instead.
-    const { readFile } = await import('node:fs/promises');
-    const wasmBinary = await readFile(wasmUrl);
-    return createOnnxPredictCore({ wasmBinary });
-  }
-  return createOnnxPredictCore({ locateFile: (file: string) => new URL(file, wasmUrl).href });
+  return createOnnxPredictCore({ wasmBinary: decodeBase64(coreWasmBase64) });
 }
 
 /** The shared core module, instantiated on first use. */

@@ -10,6 +10,7 @@ export type OnnxPredictErrorCode =
   | 'disposed'
   | 'self_check_failed'
   | 'inference_failed'
+  | 'runtime_unavailable'
   | 'fetch_failed'
   | 'http_error'
   | 'timeout'

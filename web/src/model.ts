@@ -253,6 +253,14 @@ export class Model {
   }
 }
 
+// Set by the <script> build (script.ts): ONNX Runtime Web's wasm is copied beside the bundle.
+let defaultOrtWasmPaths: string | undefined;
+
+/** @internal Where ONNX Runtime Web finds its wasm when `wasmPaths` is not given. */
+export function setDefaultOrtWasmPaths(prefix: string): void {
+  defaultOrtWasmPaths = prefix;
+}
+
 /**
  * Loads an ONNX model: fetches it (progress, retries, integrity, cache), refuses non-ONNX bytes,
  * reads its signature, resolves and checks its schema, creates the ONNX Runtime Web session and
@@ -267,11 +275,17 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   let session: ort.InferenceSession;
   try {
     ort.env.wasm.numThreads = options.numThreads ?? 1;
-    if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+    const wasmPaths = options.wasmPaths ?? defaultOrtWasmPaths;
+    if (wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
     session = await ort.InferenceSession.create(bytes, { executionProviders: options.executionProviders ?? ['wasm'] });
   } catch (error) {
     predictor.delete();
-    throw new OnnxPredictError('invalid_model', `ONNX Runtime could not load the model: ${(error as Error)?.message ?? error}`);
+    const message = String((error as Error)?.message ?? error);
+    if (/no available backend/.test(message)) {
+      throw new OnnxPredictError('runtime_unavailable', `ONNX Runtime Web could not start its wasm backend (${message}); ` +
+        'if you self-host its files, point the wasmPaths option at the folder holding ort-wasm-simd-threaded.wasm and .mjs');
+    }
+    throw new OnnxPredictError('invalid_model', `ONNX Runtime could not load the model: ${message}`);
   }
   const model = new Model(predictor, session);
   if (options.selfCheck ?? true) {

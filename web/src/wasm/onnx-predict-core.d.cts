@@ -3,6 +3,5 @@ import type { CoreModule } from '../core.js';
 
 declare function createOnnxPredictCore(options?: {
   wasmBinary?: Uint8Array | ArrayBuffer;
-  locateFile?: (file: string, prefix: string) => string;
 }): Promise<CoreModule>;
 export = createOnnxPredictCore;
