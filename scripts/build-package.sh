@@ -20,10 +20,8 @@ node_modules/.bin/tsc -p web/tsconfig.json
 esbuild=(node_modules/.bin/esbuild --bundle --log-level=error)
 # require('onnx-predict'): the ES module bundled as one CommonJS file; onnxruntime-web stays a dependency.
 "${esbuild[@]}" dist/index.js --platform=node --format=cjs --target=node18 --external:onnxruntime-web --outfile=dist/index.cjs
-# <script>: everything in one file, ONNX Runtime Web's wasm-only build included. The glue's Node
-# branches (require of fs/path) never run in a browser.
+# <script>: everything in one file, ONNX Runtime Web's wasm-only build included.
 "${esbuild[@]}" dist/script.js --platform=browser --format=iife --global-name=OnnxPredict --target=es2020 --minify \
-  --external:fs --external:path --external:crypto --external:"node:*" \
   --outfile=dist/onnx-predict.min.js
 rm dist/script.js dist/script.d.ts
 cp node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.{wasm,mjs} dist/ort/

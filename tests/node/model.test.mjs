@@ -101,23 +101,89 @@ test('100 concurrent predictBatch calls on one model each get their own rows', a
   model.dispose();
 });
 
-test('each fault gives its own code, and a good model still loads afterwards', async () => {
-  const expectCode = async (promise, code) => assert.rejects(promise, (e) => {
-    assert.ok(e instanceof OnnxPredictError, String(e));
-    assert.equal(e.code, code, e.message);
-    return true;
-  });
-  await expectCode(loadModel(`${base}/missing.onnx`), 'http_error');
-  await expectCode(loadModel(`${base}/error-page.onnx`), 'unsupported_format');
-  await expectCode(loadModel(`${base}/model.pkl`), 'unsafe_format');
-  await expectCode(loadModel(`${base}/iris.onnx`, { sha256: '0'.repeat(64) }), 'integrity_mismatch');
-  const schema = (await loadModel(`${base}/iris.onnx`, { selfCheck: false })).schema.document;
-  await expectCode(loadModel(`${base}/iris.onnx`, { schema: { ...schema, bind: { X: { dtype: 'float64', features: FEATURES } } } }), 'schema_mismatch');
-  const wrongExample = structuredClone(schema);
-  wrongExample.examples[0].output.label = 'virginica';
-  await expectCode(loadModel(`${base}/iris.onnx`, { schema: wrongExample }), 'self_check_failed');
+// Iris with its embedded schema edited by python3-onnx: a bind the signature cannot take, and
+// an example whose expected label is wrong (the self-check must catch it).
+function irisWithSchemaEdit(edit) {
+  return execFileSync('/usr/bin/python3', ['-c', `
+import json, sys, onnx
+model = onnx.load(sys.argv[1])
+prop = next(p for p in model.metadata_props if p.key == "onnx_predict.schema")
+schema = json.loads(prop.value)
+${edit}
+prop.value = json.dumps(schema)
+sys.stdout.buffer.write(model.SerializeToString())`, new URL('../../models/iris.onnx', import.meta.url).pathname]);
+}
 
-  const model = await loadModel(`${base}/iris.onnx`);
+test('each fault gives its own code, leaves no cache entry, and a good model still loads afterwards', async (t) => {
+  const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const cacheDir = mkdtempSync(join(tmpdir(), 'onnx-predict-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+  const mismatched = irisWithSchemaEdit('schema["bind"]["X"]["dtype"] = "float64"');
+  const wrongExample = irisWithSchemaEdit('schema["examples"][0]["output"]["label"] = "virginica"');
+  const hits = new Map();
+  const faulty = createServer((req, res) => {
+    const n = (hits.get(req.url) ?? 0) + 1;
+    hits.set(req.url, n);
+    const send = (body, type = 'application/octet-stream') => res.writeHead(200, { 'content-type': type, 'content-length': body.length }).end(body);
+    switch (req.url) {
+      case '/flaky.onnx': return n === 1 ? res.writeHead(500).end('try again') : send(irisBytes);
+      case '/truncated.onnx':  // promises every byte, sends half, hangs up
+        res.writeHead(200, { 'content-length': irisBytes.length });
+        return res.end(irisBytes.subarray(0, irisBytes.length >> 1), () => res.destroy());
+      case '/stall.onnx':  // headers and a first chunk, then silence
+        res.writeHead(200, { 'content-length': irisBytes.length });
+        return res.write(irisBytes.subarray(0, 100));
+      case '/slow.onnx': {  // 100 bytes every 50 ms
+        res.writeHead(200, { 'content-length': irisBytes.length });
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (res.destroyed || sent >= irisBytes.length) return clearInterval(timer);
+          res.write(irisBytes.subarray(sent, (sent += 100)));
+        }, 50);
+        return undefined;
+      }
+      case '/error-page.onnx': return send(Buffer.from('<!DOCTYPE html><html><body>Service unavailable</body></html>'), 'text/html');
+      case '/model.pkl': return send(routes.get('/model.pkl').body);
+      case '/mismatched.onnx': return send(mismatched);
+      case '/wrong-example.onnx': return send(wrongExample);
+      case '/iris.onnx': return send(irisBytes);
+      default: return res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => faulty.listen(0, '127.0.0.1', resolve));
+  t.after(() => { faulty.closeAllConnections(); faulty.close(); });
+  const at = (path) => `http://127.0.0.1:${faulty.address().port}${path}`;
+
+  const expectCode = async (promise, code) => {
+    await assert.rejects(promise, (e) => {
+      assert.ok(e instanceof OnnxPredictError, String(e));
+      assert.equal(e.code, code, e.message);
+      return true;
+    });
+    assert.deepEqual(readdirSync(cacheDir), [], `a failed load (${code}) left a cache entry`);
+  };
+  const aborted = new AbortController();
+  await expectCode(loadModel(at('/missing.onnx'), { cacheDir }), 'http_error');
+  await expectCode(loadModel(at('/truncated.onnx'), { cacheDir, retries: 0 }), 'fetch_failed');
+  await expectCode(loadModel(at('/stall.onnx'), { cacheDir, timeoutMs: 300 }), 'timeout');
+  await expectCode(loadModel(at('/slow.onnx'), { cacheDir, signal: aborted.signal,
+    onProgress: ({ loaded }) => { if (loaded >= 500) aborted.abort(); } }), 'aborted');
+  await expectCode(loadModel(at('/iris.onnx'), { cacheDir, sha256: '0'.repeat(64) }), 'integrity_mismatch');
+  await expectCode(loadModel(at('/error-page.onnx'), { cacheDir }), 'unsupported_format');
+  await expectCode(loadModel(at('/model.pkl'), { cacheDir }), 'unsafe_format');
+  await expectCode(loadModel(at('/mismatched.onnx'), { cacheDir }), 'schema_mismatch');
+  await expectCode(loadModel(at('/wrong-example.onnx'), { cacheDir }), 'self_check_failed');
+
+  // 500 then 200: retried, loads, and is cached.
+  const flaky = await loadModel(at('/flaky.onnx'), { cacheDir });
+  assert.equal(hits.get('/flaky.onnx'), 2);
+  assert.equal(readdirSync(cacheDir).length, 1);
+  flaky.dispose();
+
+  const model = await loadModel(at('/iris.onnx'), { cacheDir });
   const result = await model.predict({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
   assert.equal(result.label, 'setosa');
   model.dispose();
@@ -132,7 +198,7 @@ test('dispose is idempotent and use after dispose is a disposed error', async ()
 });
 
 test('offline: a model loaded once with a cache loads again with the server gone, and predicts the same', async () => {
-  const { mkdtempSync, readdirSync, writeFileSync, readFileSync: read } = await import('node:fs');
+  const { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync: read } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const cacheDir = mkdtempSync(join(tmpdir(), 'onnx-predict-cache-'));
@@ -149,12 +215,23 @@ test('offline: a model loaded once with a cache loads again with the server gone
   assert.deepEqual((await offline.predictBatch(batch)).results, expected);
   offline.dispose();
 
-  // A corrupted entry is detected: with the server gone, loading fails instead of using it.
+  // A corrupted entry is detected: with the server gone, loading fails instead of using it;
+  // with the server back, it is refetched and the entry repaired.
   const [entry] = readdirSync(cacheDir);
   const bytes = read(join(cacheDir, entry));
   bytes[bytes.length - 10] ^= 0xff;
   writeFileSync(join(cacheDir, entry), bytes);
   await assert.rejects(loadModel(url, { cacheDir, retries: 0 }), (e) => e.code === 'fetch_failed');
+  let requests = 0;
+  const again = createServer((req, res) => { requests++; res.writeHead(200, { 'content-length': irisBytes.length }).end(irisBytes); });
+  await new Promise((resolve) => again.listen(Number(new URL(url).port), '127.0.0.1', resolve));
+  const refetched = await loadModel(url, { cacheDir });
+  assert.equal(requests, 1);
+  assert.deepEqual((await refetched.predictBatch(batch)).results, expected);
+  assert.deepEqual(read(join(cacheDir, entry)).subarray(-irisBytes.length), irisBytes);
+  refetched.dispose();
+  await new Promise((resolve) => again.close(resolve));
+  rmSync(cacheDir, { recursive: true, force: true });
 });
 
 test('predictColumns from typed arrays gives what predictBatch gives for the same records', async () => {

@@ -3,9 +3,11 @@
 // corrupted entry is dropped instead of handed to the wasm core. Writes are best effort: a cache
 // that cannot be written (quota, read-only directory) never fails a load.
 
+import { importNode } from './node-modules.js';
+
 /** Lower-case hex SHA-256 of `bytes` (WebCrypto: browsers, Node 19+, Node 18's `node:crypto`). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const subtle = globalThis.crypto?.subtle ?? (await import('node:crypto')).webcrypto.subtle;
+  const subtle = globalThis.crypto?.subtle ?? (await importNode('node:crypto')).webcrypto.subtle;
   const digest = new Uint8Array(await subtle.digest('SHA-256', ownBuffer(bytes)));
   let hex = '';
   for (const b of digest) hex += b.toString(16).padStart(2, '0');
@@ -99,12 +101,12 @@ class FileCache implements ModelCache {
   constructor(private readonly dir: string) {}
 
   private async fileFor(key: string): Promise<string> {
-    const { join } = await import('node:path');
+    const { join } = await importNode('node:path');
     return join(this.dir, `${await sha256Hex(new TextEncoder().encode(key))}.bin`);
   }
 
   async get(key: string): Promise<CacheHit | undefined> {
-    const fs = await import('node:fs/promises');
+    const fs = await importNode('node:fs/promises');
     const file = await this.fileFor(key);
     let data: Uint8Array;
     try {
@@ -119,7 +121,7 @@ class FileCache implements ModelCache {
   }
 
   async put(key: string, bytes: Uint8Array, sha256: string): Promise<void> {
-    const fs = await import('node:fs/promises');
+    const fs = await importNode('node:fs/promises');
     const file = await this.fileFor(key);
     const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     const header = new TextEncoder().encode(

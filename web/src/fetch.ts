@@ -3,6 +3,7 @@
 // caches them (web/src/cache.ts). Every failure is an OnnxPredictError (docs/errors.md).
 import { OnnxPredictError, type OnnxPredictErrorDetails } from './errors.js';
 import { openModelCache, sha256Hex, type ModelCache } from './cache.js';
+import { importNode } from './node-modules.js';
 
 /**
  * Where model bytes come from. A string or URL is fetched (relative strings resolve against the
@@ -71,18 +72,38 @@ const isNode = typeof process !== 'undefined' && process.versions?.node !== unde
  * not readable, not cached), `timeout`, `aborted`, `integrity_mismatch` (`details.expected`/`actual`).
  */
 export async function fetchModelBytes(source: ModelSource, options: FetchOptions = {}): Promise<Uint8Array> {
+  const download = await downloadModel(source, options);
+  await download.store();
+  return download.bytes;
+}
+
+/** Model bytes, and how to put them in the cache once the caller has accepted them. */
+export interface Download {
+  bytes: Uint8Array;
+  /** Stores fresh downloads in the model cache (best effort, never throws); a no-op otherwise. */
+  store(): Promise<void>;
+}
+
+const kNothingToStore = async () => {};
+
+/**
+ * fetchModelBytes without the cache write: loadModel stores the bytes only after they passed
+ * every check (sniffing, schema, ONNX Runtime, self-check), so a failed load leaves no entry.
+ */
+export async function downloadModel(source: ModelSource, options: FetchOptions = {}): Promise<Download> {
+  const local = (bytes: Uint8Array) => ({ bytes, store: kNothingToStore });
   checkOptions(options);
   const expected = parseSha256(options.sha256);
   throwIfAborted(options.signal, undefined);
-  if (source instanceof Uint8Array) return checkIntegrity(source, expected, undefined).then(() => source);
-  if (source instanceof ArrayBuffer) return fetchModelBytes(new Uint8Array(source), options);
+  if (source instanceof Uint8Array) return checkIntegrity(source, expected, undefined).then(() => local(source));
+  if (source instanceof ArrayBuffer) return downloadModel(new Uint8Array(source), options);
   if (typeof Response !== 'undefined' && source instanceof Response) {
     if (source.bodyUsed) throw new OnnxPredictError('invalid_argument', 'the Response body was already read: pass a fresh Response (or response.clone())');
     const watchdog = new Watchdog(options.signal, options.timeoutMs);
     try {
       const bytes = await readResponse(source, source.url || undefined, options, watchdog);
       await checkIntegrity(bytes, expected, source.url || undefined);
-      return bytes;
+      return local(bytes);
     } finally {
       watchdog.dispose();
     }
@@ -92,7 +113,7 @@ export async function fetchModelBytes(source: ModelSource, options: FetchOptions
     if ('path' in target) {
       const bytes = await readLocalFile(target.path, options);
       await checkIntegrity(bytes, expected, target.path);
-      return bytes;
+      return local(bytes);
     }
     return fetchUrl(target.url, expected, options);
   }
@@ -157,12 +178,12 @@ async function resolveSource(source: string | URL): Promise<{ url: string } | { 
   } catch {
     throw new OnnxPredictError('invalid_argument', `not a valid URL: ${String(source)}`);
   }
-  if (isNode && url.protocol === 'file:') return { path: (await import('node:url')).fileURLToPath(url) };
+  if (isNode && url.protocol === 'file:') return { path: (await importNode('node:url')).fileURLToPath(url) };
   return { url: url.href };
 }
 
 async function readLocalFile(path: string, options: FetchOptions): Promise<Uint8Array> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await importNode('node:fs/promises');
   let data: Uint8Array;
   try {
     data = await readFile(path, { signal: options.signal });
@@ -182,7 +203,7 @@ function cacheKey(url: string, expected: string | undefined): string {
   return expected === undefined ? keyUrl.href : `${keyUrl.href}#sha256=${expected}`;
 }
 
-async function fetchUrl(url: string, expected: string | undefined, options: FetchOptions): Promise<Uint8Array> {
+async function fetchUrl(url: string, expected: string | undefined, options: FetchOptions): Promise<Download> {
   const mode = options.cache ?? 'default';
   const cache: ModelCache | undefined = /^https?:/.test(url) ? openModelCache(options.cacheDir) : undefined;
   const key = cacheKey(url, expected);
@@ -191,7 +212,7 @@ async function fetchUrl(url: string, expected: string | undefined, options: Fetc
     throwIfAborted(options.signal, url);
     if (hit && (expected === undefined || hit.sha256 === expected)) {
       options.onProgress?.({ loaded: hit.bytes.byteLength, total: hit.bytes.byteLength });
-      return hit.bytes;
+      return { bytes: hit.bytes, store: kNothingToStore };
     }
     if (mode === 'only-if-cached') {
       throw new OnnxPredictError('fetch_failed',
@@ -202,8 +223,8 @@ async function fetchUrl(url: string, expected: string | undefined, options: Fetc
   const bytes = await downloadWithRetries(url, mode, options);
   const store = cache !== undefined && mode !== 'no-store';
   const actual = await checkIntegrity(bytes, expected, url);
-  if (store) await cache.put(key, bytes, actual ?? (await sha256Hex(bytes)));
-  return bytes;
+  if (!store) return { bytes, store: kNothingToStore };
+  return { bytes, store: async () => cache.put(key, bytes, actual ?? (await sha256Hex(bytes))) };
 }
 
 async function downloadWithRetries(url: string, mode: string, options: FetchOptions): Promise<Uint8Array> {

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import { arraysToColumns, recordsToColumns } from './columns.js';
 import { loadCore, unwrap, type CorePredictor } from './core.js';
 import { OnnxPredictError } from './errors.js';
-import { fetchModelBytes, type FetchOptions, type ModelSource } from './fetch.js';
+import { downloadModel, type FetchOptions, type ModelSource } from './fetch.js';
 import type { ModelInfo } from './model-info.js';
 import type { ValidationErrorItem } from './schema.js';
 
@@ -264,10 +264,11 @@ export function setDefaultOrtWasmPaths(prefix: string): void {
 /**
  * Loads an ONNX model: fetches it (progress, retries, integrity, cache), refuses non-ONNX bytes,
  * reads its signature, resolves and checks its schema, creates the ONNX Runtime Web session and
- * runs the schema's examples.
+ * runs the schema's examples. Downloaded bytes enter the cache only after all of that succeeded.
  */
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
-  const bytes = await fetchModelBytes(source, options);
+  const download = await downloadModel(source, options);
+  const { bytes } = download;
   const core = await loadCore();
   let schemaText = '';
   if (options.schema !== undefined) schemaText = typeof options.schema === 'string' ? options.schema : JSON.stringify(options.schema);
@@ -296,5 +297,6 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       throw error;
     }
   }
+  await download.store();  // only a model that loaded and passed its self-check is cached
   return model;
 }
