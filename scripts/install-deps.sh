@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev catch2                 # header-only libraries, native and wasm
   libonnx-testdata python3-onnx python3-numpy python3-sklearn   # conformance oracles, model training
   python3-joblib python3-lz4 python3-h5py zip gzip bzip2 xz-utils   # makers of the refused formats (sniffing tests)
+  chromium                                  # browser tests (driven by npm playwright-core)
 )
 
 missing=()

@@ -2,6 +2,7 @@
 # npm test: builds every configuration and runs every test. CI runs exactly this (.ci/run).
 #   native g++ build + Catch2   |  clang ASan+UBSan build + Catch2 (robustness included)
 #   wasm build: Catch2 under Node, then the package's node:test suites (conformance with python3-onnx)
+#   browsers: Debian's Chromium driven by playwright-core (script tag, worker, cache, Vite app, demo)
 #   libFuzzer on the model reader for FUZZ_SECONDS (default 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,9 @@ node build/wasm/core_tests.js --use-colour no
 
 section "package (node:test)"
 node --test tests/node/
+
+section "browser (Chromium, playwright-core)"
+node --test --test-concurrency=1 tests/browser/
 
 section "types: the public API from TypeScript"
 node_modules/.bin/tsc -p tests/types/tsconfig.json

@@ -1,0 +1,149 @@
+// The package in real Chromium, as a <script> tag and a classic Web Worker load it from a static
+// server: the same answers as in Node, and the browser model cache (Cache Storage) offline.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+
+import { loadModel } from 'onnx-predict';
+
+import { launchBrowser, openPage, screenshot, startStaticServer } from './harness.mjs';
+
+const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+const irisBytes = readFileSync(new URL('../../models/iris.onnx', import.meta.url));
+let server;
+let browser;
+
+before(async () => {
+  server = await startStaticServer({ routes: { '/dist/': 'dist', '/models/': 'models', '/pages/': 'tests/browser/pages' } });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Deterministic records inside the schema's bounds.
+function records(n, seed = 1) {
+  let x = seed;
+  const next = () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return Math.round((x / 2 ** 31) * 800) / 100;
+  };
+  return Array.from({ length: n }, () => Object.fromEntries(FEATURES.map((f) => [f, next()])));
+}
+
+async function inNode(batch) {
+  const model = await loadModel(irisBytes);
+  try {
+    return await model.predictBatch(batch, { onInvalid: 'skip' });
+  } finally {
+    model.dispose();
+  }
+}
+
+async function scriptPage() {
+  const page = await openPage(browser.context, `${server.url}/pages/script-tag.html`);
+  await page.evaluate(() => caches.delete('onnx-predict-v1'));
+  return page;
+}
+
+const batch = [...records(300), { sepal_length: -1, sepal_width: 'wide' }];
+
+test('<script> tag: predictions equal the Node package, bit for bit, with the same errors', async () => {
+  const page = await scriptPage();
+  const inBrowser = await page.evaluate(async (batch) => {
+    const model = await OnnxPredict.loadModel('/models/iris.onnx');
+    try {
+      return await model.predictBatch(batch, { onInvalid: 'skip' });
+    } finally {
+      model.dispose();
+    }
+  }, batch);
+  assert.equal(inBrowser.results.length, 300);
+  assert.deepEqual(inBrowser, await inNode(batch));
+  assert.deepEqual(page.pageErrors, []);
+  await screenshot(page, 'package-script-tag');
+  await page.close();
+});
+
+test('classic Web Worker: importScripts() of the bundle finds every wasm file and predicts the same', async () => {
+  const page = await scriptPage();
+  const reply = await page.evaluate((batch) => new Promise((resolve) => {
+    const worker = new Worker('/pages/classic-worker.js');
+    worker.onmessage = ({ data }) => resolve(data);
+    worker.onerror = (event) => resolve({ error: { message: event.message } });
+    worker.postMessage({ url: '/models/iris.onnx', records: batch });
+  }), batch);
+  assert.equal(reply.error, undefined, JSON.stringify(reply.error));
+  assert.deepEqual(reply.batch, await inNode(batch));
+  await page.close();
+});
+
+test('offline: a model loaded once comes from Cache Storage with the network off; a corrupted entry is refetched', async () => {
+  const page = await scriptPage();
+  let downloads = 0;
+  page.on('request', (request) => { if (request.url().endsWith('/models/iris.onnx')) downloads++; });
+  const load = (options = {}) => page.evaluate(async ({ batch, options }) => {
+    try {
+      const model = await OnnxPredict.loadModel('/models/iris.onnx', options);
+      const { results } = await model.predictBatch(batch);
+      model.dispose();
+      return { results };
+    } catch (error) {
+      return { error: { code: error.code, message: error.message } };
+    }
+  }, { batch: batch.slice(0, 50), options });
+
+  const online = await load();
+  assert.equal(online.error, undefined, JSON.stringify(online.error));
+  assert.equal(downloads, 1);
+
+  await browser.context.setOffline(true);
+  try {
+    const offline = await load({ cache: 'only-if-cached' });
+    assert.deepEqual(offline, online);
+    assert.deepEqual(await load(), online);
+    assert.equal(downloads, 1, 'the offline loads did not touch the network');
+
+    // Flip one byte of the cached model: the entry is dropped, and offline there is nothing left.
+    await page.evaluate(async () => {
+      const cache = await caches.open('onnx-predict-v1');
+      const [request] = await cache.keys();
+      const response = await cache.match(request);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      bytes[bytes.length - 10] ^= 0xff;
+      await cache.put(request, new Response(bytes, { headers: response.headers }));
+    });
+    const corrupted = await load({ cache: 'only-if-cached' });
+    assert.equal(corrupted.error?.code, 'fetch_failed', JSON.stringify(corrupted));
+  } finally {
+    await browser.context.setOffline(false);
+  }
+  // Online again: refetched once, same answers, and the entry is whole again.
+  assert.deepEqual(await load(), online);
+  assert.equal(downloads, 2);
+  await browser.context.setOffline(true);
+  try {
+    assert.deepEqual(await load({ cache: 'only-if-cached' }), online);
+  } finally {
+    await browser.context.setOffline(false);
+  }
+  await page.close();
+});
+
+test('ONNX Runtime files not where wasmPaths says: runtime_unavailable, and the core keeps working', async () => {
+  const page = await scriptPage();
+  const outcome = await page.evaluate(async () => {
+    let code;
+    try {
+      await OnnxPredict.loadModel('/models/iris.onnx', { wasmPaths: '/nowhere/' });
+    } catch (error) {
+      code = error.code;
+    }
+    const bytes = new Uint8Array(await (await fetch('/models/iris.onnx')).arrayBuffer());
+    const info = await OnnxPredict.inspectModel(bytes);
+    return { code, graph: info.graph.name };
+  });
+  assert.deepEqual(outcome, { code: 'runtime_unavailable', graph: 'iris_logistic_regression' });
+  await page.close();
+});
