@@ -17,6 +17,47 @@ using onnx_predict::Error;
 using onnx_predict::ErrorCode;
 namespace schema = onnx_predict::schema;
 
+const char* form_name(onnx_predict::decode::DecodedColumn::Form form) {
+  using Form = onnx_predict::decode::DecodedColumn::Form;
+  switch (form) {
+    case Form::kNumber: return "number";
+    case Form::kName: return "name";
+    case Form::kNamedNumbers: return "namedNumbers";
+    case Form::kNumbers: return "numbers";
+    case Form::kTopK: return "topK";
+    case Form::kJson: return "json";
+  }
+  return "json";
+}
+
+template <class T>
+val typed_copy(const char* type, const std::vector<T>& data) {
+  val out = val::global(type).new_(data.size());
+  out.call<void>("set", val(emscripten::typed_memory_view(data.size(), data.data())));
+  return out;
+}
+
+// Decoded columns → JS: numbers and indices as one typed array each, class names once per batch.
+val decoded_columns_to_js(const std::vector<onnx_predict::decode::DecodedColumn>& columns) {
+  val out = val::array();
+  for (const auto& c : columns) {
+    val column = val::object();
+    column.set("name", c.name);
+    column.set("form", std::string(form_name(c.form)));
+    column.set("width", static_cast<double>(c.width));
+    if (!c.numbers.empty()) column.set("numbers", typed_copy("Float64Array", c.numbers));
+    if (!c.indices.empty()) column.set("indices", typed_copy("Uint32Array", c.indices));
+    if (!c.names.empty()) {
+      val names = val::array();
+      for (const std::string& name : c.names) names.call<void>("push", name);
+      column.set("names", names);
+    }
+    if (c.form == onnx_predict::decode::DecodedColumn::Form::kJson) column.set("json", parse_json(nlohmann::json(c.json)));
+    out.call<void>("push", column);
+  }
+  return out;
+}
+
 class Predictor {
  public:
   Predictor(onnx_predict::onnx::ModelInfo info, schema::ResolvedSchema resolved)
@@ -59,8 +100,11 @@ class Predictor {
     return guarded([&] { return pack_columns_call(packer_, rows, columns, non_objects); });
   }
 
-  // decode(outputs: [{name, dataType, dims, data?: Uint8Array, strings?: string[]}], rows)
-  //   → {value: result objects, one per row}.
+  // decode(outputs: [{name, dataType, dims, data?: Uint8Array, strings?: string[] (distinct),
+  //                   stringIndices?: Uint32Array (element i is strings[stringIndices[i]])}], rows)
+  //   → {value: [{name, form, width, numbers?: Float64Array, indices?: Uint32Array, names?: string[],
+  //      json?: unknown[]}]}: one decoded column per output spec (src/decode/decoder.h,
+  //   DecodedColumn), which web/src/model.ts turns into one result object per row.
   val decode(const val& outputs, double rows) const {
     return guarded([&] {
       if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
@@ -78,11 +122,17 @@ class Predictor {
         t.data = buffers[i];
         val strings = o["strings"];
         if (!strings.isUndefined() && !strings.isNull()) {
-          for (size_t s = 0, n = strings["length"].as<size_t>(); s < n; ++s) t.strings.push_back(strings[s].as<std::string>());
+          std::vector<std::string> distinct;
+          for (size_t s = 0, n = strings["length"].as<size_t>(); s < n; ++s) distinct.push_back(strings[s].as<std::string>());
+          std::vector<uint32_t> indices = copy_array<uint32_t>(o["stringIndices"]);
+          t.strings.reserve(indices.size());
+          for (uint32_t index : indices) {
+            if (index >= distinct.size()) throw Error(ErrorCode::kInvalidArgument, "string index out of range", "output." + t.name);
+            t.strings.push_back(distinct[index]);
+          }
         }
       }
-      std::vector<nlohmann::json> results = onnx_predict::decode::decode_outputs(resolved_->document.output, tensors, static_cast<size_t>(rows));
-      return parse_json(nlohmann::json(std::move(results)));
+      return decoded_columns_to_js(onnx_predict::decode::decode_columns(resolved_->document.output, tensors, static_cast<size_t>(rows)));
     });
   }
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
 
 #include "common/error.h"
 #include "onnx/data_type.h"
@@ -195,7 +197,59 @@ void require_class_columns(const OutputSpec& spec, const View& v) {
   }
 }
 
-void decode_label(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
+bool is_integer(int32_t t) {
+  switch (t) {
+    case onnx::kInt8: case onnx::kUint8: case onnx::kInt16: case onnx::kUint16: case onnx::kInt32:
+    case onnx::kUint32: case onnx::kInt64: case onnx::kUint64: return true;
+    default: return false;
+  }
+}
+
+// Element i of a float or integer tensor as a double (integers beyond 2^53 round).
+double number_at(const View& v, size_t i) {
+  if (is_float(v.type())) return float_at(v, i);
+  switch (v.type()) {
+    case onnx::kInt8: return load<int8_t>(v, i);
+    case onnx::kUint8: return load<uint8_t>(v, i);
+    case onnx::kInt16: return load<int16_t>(v, i);
+    case onnx::kUint16: return load<uint16_t>(v, i);
+    case onnx::kInt32: return load<int32_t>(v, i);
+    case onnx::kUint32: return load<uint32_t>(v, i);
+    case onnx::kInt64: return static_cast<double>(load<int64_t>(v, i));
+    default: return static_cast<double>(load<uint64_t>(v, i));  // kUint64
+  }
+}
+
+// Whether every 64-bit integer in the first `count` elements is a double of equal value (|x| ≤ 2^53).
+bool integers_fit_double(const View& v, size_t count) {
+  constexpr uint64_t kMaxExact = uint64_t{1} << 53;
+  for (size_t i = 0; i < count; ++i) {
+    if (v.type() == onnx::kInt64) {
+      int64_t x = load<int64_t>(v, i);
+      if (x > static_cast<int64_t>(kMaxExact) || x < -static_cast<int64_t>(kMaxExact)) return false;
+    } else if (v.type() == onnx::kUint64 && load<uint64_t>(v, i) > kMaxExact) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Elements as JSON, one per row or an array of `width` per row.
+void decode_json_elements(const View& v, size_t rows, bool scalar, DecodedColumn& out) {
+  out.form = DecodedColumn::Form::kJson;
+  out.json.reserve(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    if (scalar) {
+      out.json.push_back(element_at(v, r));
+      continue;
+    }
+    Json row = Json::array();
+    for (size_t c = 0; c < v.width; ++c) row.push_back(element_at(v, r * v.width + c));
+    out.json.push_back(std::move(row));
+  }
+}
+
+void decode_label(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
   if (v.type() != onnx::kInt64 && v.type() != onnx::kInt32 && v.type() != onnx::kString) {
     fail(ErrorCode::kSchemaMismatch, v.path, "a label comes from an int64, int32 or string tensor; output '" + spec.from +
                                                  "' is " + type_name(v.type()) + " (use kind value or raw)");
@@ -204,65 +258,83 @@ void decode_label(const OutputSpec& spec, const View& v, std::vector<Json>& resu
     fail(ErrorCode::kSchemaMismatch, v.path, "a label output has one element per row ([batch] or [batch, 1]); output '" +
                                                  spec.from + "' has dims " + dims_text(v.tensor->dims) + " (use kind raw)");
   }
-  for (size_t r = 0; r < results.size(); ++r) {
-    if (v.type() == onnx::kString) {
-      results[r][spec.name] = v.tensor->strings[r];
-      continue;
+  out.indices.resize(rows);
+  if (v.type() == onnx::kString) {
+    // Each distinct label crosses once: names holds them, indices point into it.
+    out.form = DecodedColumn::Form::kName;
+    std::unordered_map<std::string_view, uint32_t> seen;
+    for (size_t r = 0; r < rows; ++r) {
+      const std::string& label = v.tensor->strings[r];
+      auto [it, added] = seen.try_emplace(label, static_cast<uint32_t>(out.names.size()));
+      if (added) out.names.push_back(label);
+      out.indices[r] = it->second;
     }
+    return;
+  }
+  if (spec.classes.empty()) {
+    out.indices.clear();
+    if (!integers_fit_double(v, rows)) return decode_json_elements(v, rows, true, out);
+    out.form = DecodedColumn::Form::kNumber;
+    out.integral = true;
+    out.numbers.resize(rows);
+    for (size_t r = 0; r < rows; ++r) out.numbers[r] = static_cast<double>(integer_at(v, r));
+    return;
+  }
+  out.form = DecodedColumn::Form::kName;
+  out.names = spec.classes;
+  for (size_t r = 0; r < rows; ++r) {
     int64_t index = integer_at(v, r);
-    if (spec.classes.empty()) {
-      results[r][spec.name] = index;
-    } else if (index < 0 || static_cast<uint64_t>(index) >= spec.classes.size()) {
+    if (index < 0 || static_cast<uint64_t>(index) >= spec.classes.size()) {
       fail(ErrorCode::kSchemaMismatch, v.path + ".classes",
            "the model returned label " + std::to_string(index) + " for row " + std::to_string(r) + " but `classes` names only " +
                std::to_string(spec.classes.size()) + ": list every class the model can predict, in its order");
-    } else {
-      results[r][spec.name] = spec.classes[static_cast<size_t>(index)];
     }
+    out.indices[r] = static_cast<uint32_t>(index);
   }
 }
 
-void decode_probabilities(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
+void decode_probabilities(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
   require_float(spec, v);
   require_class_columns(spec, v);
-  for (size_t r = 0; r < results.size(); ++r) {
-    Json row = spec.classes.empty() ? Json::array() : Json::object();
-    for (size_t c = 0; c < v.width; ++c) {
-      double p = float_at(v, r * v.width + c);
-      if (spec.classes.empty()) row.push_back(p);
-      else row[spec.classes[c]] = p;
-    }
-    results[r][spec.name] = std::move(row);
-  }
+  out.form = spec.classes.empty() ? DecodedColumn::Form::kNumbers : DecodedColumn::Form::kNamedNumbers;
+  out.names = spec.classes;
+  out.width = v.width;
+  out.numbers.resize(rows * v.width);
+  for (size_t i = 0; i < out.numbers.size(); ++i) out.numbers[i] = float_at(v, i);
 }
 
-void decode_value(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
+void decode_value(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
   if (v.rank() > 2) {
     fail(ErrorCode::kSchemaMismatch, v.path, "a value output is [batch] or [batch, n]; output '" + spec.from + "' has rank " +
                                                  std::to_string(v.rank()) + " (use kind raw)");
   }
   bool scalar = one_per_row(v);
-  for (size_t r = 0; r < results.size(); ++r) {
-    if (scalar) {
-      results[r][spec.name] = element_at(v, r);
-      continue;
-    }
-    Json row = Json::array();
-    for (size_t c = 0; c < v.width; ++c) row.push_back(element_at(v, r * v.width + c));
-    results[r][spec.name] = std::move(row);
+  // Bools, strings and 64-bit integers a double cannot hold: as JSON, exactly.
+  if ((!is_float(v.type()) && !is_integer(v.type())) || !integers_fit_double(v, rows * v.width)) {
+    return decode_json_elements(v, rows, scalar, out);
   }
+  out.form = scalar ? DecodedColumn::Form::kNumber : DecodedColumn::Form::kNumbers;
+  out.integral = is_integer(v.type());
+  out.width = scalar ? 1 : v.width;
+  out.numbers.resize(rows * out.width);
+  for (size_t i = 0; i < out.numbers.size(); ++i) out.numbers[i] = number_at(v, i);
 }
 
-void decode_top_k(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
+void decode_top_k(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
   require_float(spec, v);
   require_class_columns(spec, v);
   if (spec.k > v.width) {
     fail(ErrorCode::kSchemaMismatch, v.path + ".k", "asks for the top " + std::to_string(spec.k) + " classes but output '" +
                                                         spec.from + "' has " + std::to_string(v.width) + " columns");
   }
+  out.form = DecodedColumn::Form::kTopK;
+  out.names = spec.classes;
+  out.width = spec.k;
+  out.numbers.resize(rows * spec.k);
+  out.indices.resize(rows * spec.k);
   std::vector<size_t> order(v.width);
   std::vector<double> scores(v.width);
-  for (size_t r = 0; r < results.size(); ++r) {
+  for (size_t r = 0; r < rows; ++r) {
     for (size_t c = 0; c < v.width; ++c) {
       order[c] = c;
       scores[c] = float_at(v, r * v.width + c);
@@ -276,25 +348,29 @@ void decode_top_k(const OutputSpec& spec, const View& v, std::vector<Json>& resu
       return a < b;
     };
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(spec.k), order.end(), before);
-    Json row = Json::array();
     for (size_t i = 0; i < spec.k; ++i) {
-      size_t c = order[i];
-      Json cls = spec.classes.empty() ? Json(static_cast<int64_t>(c)) : Json(spec.classes[c]);
-      row.push_back(Json{{"class", std::move(cls)}, {"probability", scores[c]}});
+      out.indices[r * spec.k + i] = static_cast<uint32_t>(order[i]);
+      out.numbers[r * spec.k + i] = scores[order[i]];
     }
-    results[r][spec.name] = std::move(row);
   }
 }
 
-void decode_raw(const OutputSpec& spec, const View& v, std::vector<Json>& results) {
-  for (size_t r = 0; r < results.size(); ++r) {
+void decode_raw(const View& v, size_t rows, DecodedColumn& out) {
+  out.form = DecodedColumn::Form::kJson;
+  out.json.reserve(rows);
+  for (size_t r = 0; r < rows; ++r) {
     if (v.rank() == 1) {
-      results[r][spec.name] = element_at(v, r);
+      out.json.push_back(element_at(v, r));
     } else {
       size_t offset = r * v.width;
-      results[r][spec.name] = nested_at(v, 1, offset);
+      out.json.push_back(nested_at(v, 1, offset));
     }
   }
+}
+
+Json number_json(double x, bool integral) {
+  if (integral && std::abs(x) < 9223372036854775808.0) return static_cast<int64_t>(x);
+  return x;
 }
 
 std::string output_names(const std::vector<OutputTensor>& outputs) {
@@ -305,8 +381,36 @@ std::string output_names(const std::vector<OutputTensor>& outputs) {
 
 }  // namespace
 
-std::vector<Json> decode_outputs(const std::vector<OutputSpec>& specs, const std::vector<OutputTensor>& outputs,
-                                 size_t rows) {
+Json DecodedColumn::value(size_t r) const {
+  switch (form) {
+    case Form::kNumber: return number_json(numbers[r], integral);
+    case Form::kName: return names[indices[r]];
+    case Form::kNamedNumbers: {
+      Json row = Json::object();
+      for (size_t c = 0; c < width; ++c) row[names[c]] = numbers[r * width + c];
+      return row;
+    }
+    case Form::kNumbers: {
+      Json row = Json::array();
+      for (size_t c = 0; c < width; ++c) row.push_back(number_json(numbers[r * width + c], integral));
+      return row;
+    }
+    case Form::kTopK: {
+      Json row = Json::array();
+      for (size_t j = 0; j < width; ++j) {
+        uint32_t i = indices[r * width + j];
+        Json cls = names.empty() ? Json(static_cast<int64_t>(i)) : Json(names[i]);
+        row.push_back(Json{{"class", std::move(cls)}, {"probability", numbers[r * width + j]}});
+      }
+      return row;
+    }
+    case Form::kJson: return json[r];
+  }
+  return nullptr;
+}
+
+std::vector<DecodedColumn> decode_columns(const std::vector<OutputSpec>& specs, const std::vector<OutputTensor>& outputs,
+                                          size_t rows) {
   std::vector<OutputSpec> raw_specs;
   if (specs.empty()) {
     // No `output` section: every output, raw, under its own name (docs/schema.md "Derived schemas").
@@ -314,7 +418,7 @@ std::vector<Json> decode_outputs(const std::vector<OutputSpec>& specs, const std
   }
   const std::vector<OutputSpec>& in_force = specs.empty() ? raw_specs : specs;
 
-  // Check every tensor in use before building any result, so a bad buffer fails fast and whole.
+  // Check every tensor in use before decoding any, so a bad buffer fails fast and whole.
   std::vector<View> views;
   views.reserve(in_force.size());
   for (const OutputSpec& spec : in_force) {
@@ -327,16 +431,28 @@ std::vector<Json> decode_outputs(const std::vector<OutputSpec>& specs, const std
     views.push_back(check_tensor(*found, std::move(path), rows));
   }
 
-  std::vector<Json> results(rows, Json::object());
+  std::vector<DecodedColumn> columns(in_force.size());
   for (size_t i = 0; i < in_force.size(); ++i) {
     const OutputSpec& spec = in_force[i];
+    DecodedColumn& column = columns[i];
+    column.name = spec.name;
     switch (spec.kind) {
-      case OutputSpec::Kind::kLabel: decode_label(spec, views[i], results); break;
-      case OutputSpec::Kind::kProbabilities: decode_probabilities(spec, views[i], results); break;
-      case OutputSpec::Kind::kValue: decode_value(spec, views[i], results); break;
-      case OutputSpec::Kind::kTopK: decode_top_k(spec, views[i], results); break;
-      case OutputSpec::Kind::kRaw: decode_raw(spec, views[i], results); break;
+      case OutputSpec::Kind::kLabel: decode_label(spec, views[i], rows, column); break;
+      case OutputSpec::Kind::kProbabilities: decode_probabilities(spec, views[i], rows, column); break;
+      case OutputSpec::Kind::kValue: decode_value(spec, views[i], rows, column); break;
+      case OutputSpec::Kind::kTopK: decode_top_k(spec, views[i], rows, column); break;
+      case OutputSpec::Kind::kRaw: decode_raw(views[i], rows, column); break;
     }
+  }
+  return columns;
+}
+
+std::vector<Json> decode_outputs(const std::vector<OutputSpec>& specs, const std::vector<OutputTensor>& outputs,
+                                 size_t rows) {
+  std::vector<DecodedColumn> columns = decode_columns(specs, outputs, rows);
+  std::vector<Json> results(rows, Json::object());
+  for (size_t r = 0; r < rows; ++r) {
+    for (const DecodedColumn& column : columns) results[r][column.name] = column.value(r);
   }
   return results;
 }

@@ -61,4 +61,32 @@ struct OutputTensor {
 std::vector<Json> decode_outputs(const std::vector<schema::OutputSpec>& specs,
                                  const std::vector<OutputTensor>& outputs, size_t rows);
 
+// The same decoding, column by column: for callers that build the result objects themselves
+// (the wasm binding hands JS a few typed arrays per batch instead of JSON text). One column per
+// spec, in spec order; the checks and errors are decode_outputs'. Row r's value for a column:
+//   kNumber        numbers[r] (an integer when `integral`)
+//   kName          names[indices[r]]                      (labels: class names or label strings)
+//   kNamedNumbers  {names[c]: numbers[r*width + c]}, c < width, in class order   (probabilities)
+//   kNumbers       [numbers[r*width + c] for c < width]
+//   kTopK          [{"class": names[i] (i itself when names is empty), "probability": numbers[r*width + j]}
+//                   for j < width], i = indices[r*width + j]
+//   kJson          json[r]: everything else (raw outputs, bool and string values)
+struct DecodedColumn {
+  enum class Form { kNumber, kName, kNamedNumbers, kNumbers, kTopK, kJson };
+  std::string name;
+  Form form = Form::kJson;
+  size_t width = 1;
+  bool integral = false;
+  std::vector<double> numbers;
+  std::vector<uint32_t> indices;
+  std::vector<std::string> names;
+  std::vector<Json> json;
+
+  // Row r's value as JSON (what decode_outputs puts under `name`).
+  Json value(size_t r) const;
+};
+
+std::vector<DecodedColumn> decode_columns(const std::vector<schema::OutputSpec>& specs,
+                                          const std::vector<OutputTensor>& outputs, size_t rows);
+
 }  // namespace onnx_predict::decode

@@ -86,18 +86,30 @@ export function arraysToColumns(arrays: Record<string, ArrayLike<unknown>>, rows
 export function recordsToColumns(records: readonly unknown[]): { columns: Column[]; nonObjects: Column | undefined } {
   const rows = records.length;
   const builders = new Map<string, ColumnBuilder>();
+  // Records of one shape list their keys in the same order: the builder for the key at position
+  // i is usually the previous record's, found by comparing (interned) strings, not by hashing.
+  const keyAt: string[] = [];
+  const builderAt: ColumnBuilder[] = [];
+  const hasOwn = Object.prototype.hasOwnProperty;
   let others: ColumnBuilder | undefined;
   for (let r = 0; r < rows; r++) {
-    const record = records[r];
+    const record = records[r] as Record<string, unknown>;
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
       (others ??= new ColumnBuilder('', rows)).set(r, record === undefined ? null : record);
       continue;
     }
+    let i = 0;
     for (const key in record) {
-      if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
-      let builder = builders.get(key);
-      if (!builder) builders.set(key, (builder = new ColumnBuilder(key, rows)));
-      builder.set(r, (record as Record<string, unknown>)[key]);
+      if (!hasOwn.call(record, key)) continue;
+      let builder = keyAt[i] === key ? builderAt[i] : undefined;
+      if (builder === undefined) {
+        builder = builders.get(key);
+        if (!builder) builders.set(key, (builder = new ColumnBuilder(key, rows)));
+        keyAt[i] = key;
+        builderAt[i] = builder;
+      }
+      builder.set(r, record[key]);
+      i++;
     }
   }
   return { columns: [...builders.values()].map((b) => b.build()), nonObjects: others?.build() };

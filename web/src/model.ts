@@ -91,9 +91,68 @@ function ortTensor(t: PackedTensor, from: number, to: number, pad: number): ort.
 function outputForDecode(name: string, tensor: ort.Tensor) {
   const dataType = ORT_TO_ONNX[tensor.type];
   if (dataType === undefined) throw new OnnxPredictError('inference_failed', `output '${name}' has type ${tensor.type}, which cannot be decoded`);
-  if (tensor.type === 'string') return { name, dataType, dims: [...tensor.dims], strings: tensor.data as string[] };
+  if (tensor.type === 'string') {
+    // Each distinct string crosses into the core once; elements are indices into them.
+    const data = tensor.data as string[];
+    const seen = new Map<string, number>();
+    const strings: string[] = [];
+    const stringIndices = new Uint32Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      let k = seen.get(data[i]);
+      if (k === undefined) {
+        k = strings.length;
+        seen.set(data[i], k);
+        strings.push(data[i]);
+      }
+      stringIndices[i] = k;
+    }
+    return { name, dataType, dims: [...tensor.dims], strings, stringIndices };
+  }
   const data = tensor.data as ArrayBufferView;
   return { name, dataType, dims: [...tensor.dims], data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/** One decoded output column (bindings/predictor_bindings.cpp; src/decode/decoder.h DecodedColumn). */
+interface DecodedColumn {
+  name: string;
+  form: 'number' | 'name' | 'namedNumbers' | 'numbers' | 'topK' | 'json';
+  width: number;
+  numbers?: Float64Array;
+  indices?: Uint32Array;
+  names?: string[];
+  json?: unknown[];
+}
+
+/** Row r's value of a decoded column: the core decided what each row holds; this only builds it. */
+function columnValue(c: DecodedColumn, r: number): unknown {
+  const { numbers, indices, names, width } = c;
+  switch (c.form) {
+    case 'number': return numbers![r];
+    case 'name': return names![indices![r]];
+    case 'namedNumbers': {
+      const row: Record<string, number> = {};
+      for (let k = 0, at = r * width; k < width; k++) row[names![k]] = numbers![at + k];
+      return row;
+    }
+    case 'numbers': return Array.from(numbers!.subarray(r * width, (r + 1) * width));
+    case 'topK': {
+      const row = new Array(width);
+      for (let j = 0, at = r * width; j < width; j++) {
+        const i = indices![at + j];
+        row[j] = { class: names ? names[i] : i, probability: numbers![at + j] };
+      }
+      return row;
+    }
+    default: return c.json![r];
+  }
+}
+
+function resultObjects(columns: DecodedColumn[], rows: number, into: PredictionResult[]): void {
+  for (let r = 0; r < rows; r++) {
+    const result: PredictionResult = {};
+    for (const c of columns) result[c.name] = columnValue(c, r);
+    into.push(result);
+  }
 }
 
 function closeEnough(expected: unknown, actual: unknown): boolean {
@@ -188,8 +247,8 @@ export class Model {
       const outputs = await this.#run(feeds);
       const predictor = this.#live();
       const decoded = unwrap(predictor.decode(
-        Object.entries(outputs).map(([name, tensor]) => outputForDecode(name, tensor)), Math.max(to - from, pad))) as PredictionResult[];
-      results.push(...decoded.slice(0, to - from));
+        Object.entries(outputs).map(([name, tensor]) => outputForDecode(name, tensor)), Math.max(to - from, pad))) as DecodedColumn[];
+      resultObjects(decoded, to - from, results);
     }
     return { results, indices: Array.from(batch.rowMap), errors: batch.errors };
   }
