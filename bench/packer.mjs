@@ -1,8 +1,9 @@
-// Benchmark section "Validate + pack" (results.json key packer): batch::Packer natively
+// Benchmark section "Validate + pack, decode" (results.json key packer): batch::Packer natively
 // (bench/native/bench_packer.cpp) and through the wasm module under Node, for flat schemas of 4
-// and 64 number features at N records, from JSON text and from typed columns.
+// and 64 number features at N records, from JSON text and from typed columns; and the native
+// output decoder (bench/native/bench_decode.cpp).
 //
-//   node bench/packer.mjs --native build/bench/bench_packer [--n 10000] [--command "npm run bench"]
+//   node bench/packer.mjs --native build/bench/bench_packer --decode build/bench/bench_decode [--n 10000] [--command "npm run bench"]
 import { spawnSync } from 'node:child_process';
 import { loadCore, unwrap } from '../dist/core.js';
 import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
@@ -11,13 +12,14 @@ const REPS = 21;
 const TARGET_NATIVE_COLUMNS_4 = 20e6;  // records/s, 4-feature columnar path, native
 
 function parseArgs(argv) {
-  const args = { native: undefined, n: 10000, command: 'npm run bench' };
+  const args = { native: undefined, decode: undefined, n: 10000, command: 'npm run bench' };
   for (let i = 0; i < argv.length; ++i) {
     if (argv[i] === '--native') args.native = argv[++i];
+    else if (argv[i] === '--decode') args.decode = argv[++i];
     else if (argv[i] === '--n') args.n = Number(argv[++i]);
     else if (argv[i] === '--command') args.command = argv[++i];
   }
-  if (!args.native) throw new Error('usage: packer.mjs --native <bench_packer> [--n N]');
+  if (!args.native || !args.decode) throw new Error('usage: packer.mjs --native <bench_packer> --decode <bench_decode> [--n N]');
   return args;
 }
 
@@ -91,23 +93,28 @@ async function wasmFigures(n) {
   return out;
 }
 
+function runNative(binary, n) {
+  const run = spawnSync(binary, ['--n', String(n), '--reps', String(REPS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (run.status !== 0) throw new Error(`${binary} exited with ${run.status ?? run.signal}`);
+  return run.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
 const args = parseArgs(process.argv.slice(2));
-const run = spawnSync(args.native, ['--n', String(args.n), '--reps', String(REPS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-if (run.status !== 0) throw new Error(`${args.native} exited with ${run.status ?? run.signal}`);
-const native = run.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const native = runNative(args.native, args.n);
+const decode = runNative(args.decode, args.n);
 const wasm = await wasmFigures(args.n);
 const nativeColumns4 = native.find((r) => r.schema === 'flat-4' && r.form === 'columns').median_records_per_s;
 const target = { what: 'native, 4 features, columns: records/s', target: TARGET_NATIVE_COLUMNS_4, measured: nativeColumns4,
   pass: nativeColumns4 >= TARGET_NATIVE_COLUMNS_4 };
 const m = machine();
-writeResults('packer', { date: new Date().toISOString(), command: args.command, machine: m, n: args.n, reps: REPS, native, wasm, target });
+writeResults('packer', { date: new Date().toISOString(), command: args.command, machine: m, n: args.n, reps: REPS, native, wasm, decode, target });
 
 const rate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M/s` : `${(x / 1e3).toFixed(1)} k/s`);
 const rows = [];
 for (const [where, list] of [['native', native], ['wasm (Node)', wasm]]) {
   for (const r of list) rows.push(`| ${where} | ${r.schema} | ${r.form} | ${rate(r.median_records_per_s)} | ${rate(r.best_records_per_s)} |`);
 }
-writeReadmeSection('packer', `## Validate + pack
+writeReadmeSection('packer', `## Validate + pack, decode
 
 \`batch::Packer\` validating and packing N = ${args.n} valid records into one float32 tensor, for a flat
 schema of 4 and of 64 number features (\`minimum\`/\`maximum\` on each): from a JSON array text (SAX,
@@ -123,5 +130,16 @@ Median and best of ${REPS} batches after 3 warm-ups.
 ${rows.join('\n')}
 
 Target: ${target.what} ≥ ${rate(target.target)}: measured ${rate(target.measured)} — **${target.pass ? 'pass' : 'miss'}**.
+
+### Decode (native)
+
+\`decode::decode_columns\` (what the wasm binding runs per batch: class indices, numbers, distinct
+label strings) and \`decode_outputs\` (the same, then one JSON object per row) on N = ${args.n} rows.
+iris-like: a string label [N] and probabilities [N, 3]; digits-like: an int64 label [N] mapped to
+10 classes, probabilities [N, 10] and the top 3.
+
+| Case | Function | Median | Best |
+| --- | --- | ---: | ---: |
+${decode.map((r) => `| ${r.case} | ${r.function} | ${rate(r.median_rows_per_s)} | ${rate(r.best_rows_per_s)} |`).join('\n')}
 `);
-console.log(JSON.stringify({ native, wasm, target }, null, 1));
+console.log(JSON.stringify({ native, wasm, decode, target }, null, 1));

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (npm run bench) and records them in bench/results.json and bench/README.md:
-#   scripts/bench.sh [--no-build] [section...]      sections: model-info packer (default: all)
+#   scripts/bench.sh [--no-build] [section...]      sections: model-info packer pipelines load (default: all)
 # Each section is a function below that prepares its inputs and runs bench/<section>.mjs, which
 # writes its own key of results.json and its own block of README.md. Figures, never a pass/fail
 # gate: the script fails only when a benchmark cannot run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_sections=(model-info packer)
+all_sections=(model-info packer pipelines load)
 build=1
 sections=()
 for arg in "$@"; do
@@ -45,9 +45,19 @@ section_model_info() {
   node bench/model-info.mjs --native build/bench/bench_model_info --command "npm run bench" "${list[@]}"
 }
 
-# Validate + pack: flat schemas of 4 and 64 features, JSON text and typed columns.
+# Validate + pack: flat schemas of 4 and 64 features, JSON text and typed columns; decode.
 section_packer() {
-  node bench/packer.mjs --native build/bench/bench_packer --command "npm run bench"
+  node bench/packer.mjs --native build/bench/bench_packer --decode build/bench/bench_decode --command "npm run bench"
+}
+
+# The package against raw ORT, the per-record loop and hand-written JS, for every model (issue #6).
+section_pipelines() {
+  node bench/pipelines.mjs --command "npm run bench"
+}
+
+# Load time against InferenceSession.create, the package's size, memory over 10,000 batches.
+section_load() {
+  node --expose-gc bench/load.mjs --command "npm run bench"
 }
 
 for section in "${sections[@]}"; do
@@ -55,6 +65,8 @@ for section in "${sections[@]}"; do
   case "$section" in
     model-info) section_model_info ;;
     packer) section_packer ;;
+    pipelines) section_pipelines ;;
+    load) section_load ;;
     *) echo "unknown section: $section (known: ${all_sections[*]})" >&2; exit 2 ;;
   esac
 done

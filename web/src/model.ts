@@ -326,9 +326,11 @@ export function setDefaultOrtWasmPaths(prefix: string): void {
  * runs the schema's examples. Downloaded bytes enter the cache only after all of that succeeded.
  */
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
+  const corePromise = loadCore();  // compiles while the model downloads
+  corePromise.catch(() => {});    // (a failed download must not leave an unhandled rejection)
   const download = await downloadModel(source, options);
   const { bytes } = download;
-  const core = await loadCore();
+  const core = await corePromise;
   let schemaText = '';
   if (options.schema !== undefined) schemaText = typeof options.schema === 'string' ? options.schema : JSON.stringify(options.schema);
   const predictor = unwrap(core.createPredictor(bytes, schemaText));

@@ -1,0 +1,268 @@
+// Side by side, in one Node process, for every model in models/ and N records (issue #6):
+//   A  raw ONNX Runtime Web: session.run on a tensor packed before the clock starts (the ceiling)
+//   B  the naive loop: pack one record, session.run, decode, for every record
+//   C  the best generic hand-written JS: an ajv-compiled validator for the same JSON Schema, one
+//      typed array packed from the schema's bind, one session.run, decoding to result objects
+//   D  onnx-predict predictBatch(records) → the same result objects
+//   E  onnx-predict predictColumns(typed arrays)
+//   S  JSON.stringify(records) alone, for scale
+// Pipelines are interleaved repetition by repetition; each figure is the median of the timed
+// repetitions after warm-up, in records/s. Every pipeline's results are checked against D's
+// before timing (C, B and D must agree on labels and, to float32 precision, on numbers).
+//   node bench/pipelines.mjs [--quick] [--models iris,digits] [--sizes 1,100,10000]
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import Ajv from 'ajv';
+import * as ort from 'onnxruntime-web/wasm';
+import { loadModel } from 'onnx-predict';
+
+import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
+
+const MODELS = fileURLToPath(new URL('../models/', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    models: { type: 'string' },
+    sizes: { type: 'string', default: '1,100,10000,100000' },
+    reps: { type: 'string', default: '7' },
+    command: { type: 'string', default: 'node bench/pipelines.mjs' },
+  },
+});
+const SIZES = args.sizes.split(',').map(Number);
+const REPS = args.quick ? 3 : Number(args.reps);
+const WARMUP = args.quick ? 1 : 2;
+const LOOP_MAX_N = 10_000;  // B at 100,000 would take minutes per model for a figure we already know
+const MIN_SAMPLE_RECORDS = 1000;  // small N: a timed sample repeats the call until it covers this many records
+
+ort.env.wasm.numThreads = 1;
+
+const TYPED = { float32: Float32Array, float64: Float64Array, int64: BigInt64Array, int32: Int32Array };
+
+// ---- C: the generic hand-written pipeline, compiled from the schema document ----------------
+
+/** Per bound input: a function that writes one record's row into a typed array. */
+function compileRowWriters(document) {
+  const properties = document.input.properties ?? {};
+  return Object.entries(document.bind).map(([name, spec]) => {
+    const features = spec.features.map((f) => (typeof f === 'string' ? { field: f } : f));
+    const width = features.reduce((w, f) => w + (f.encoding === 'one_hot' ? f.categories.length : 1), 0);
+    const Typed = TYPED[spec.dtype];
+    const writers = features.map((f) => {
+      const fallback = f.default ?? properties[f.field]?.default ?? null;
+      if (f.encoding === 'one_hot') {
+        const index = new Map(f.categories.map((c, i) => [c, i]));
+        return (out, at, record) => {
+          const i = index.get(record[f.field] ?? fallback);
+          for (let k = 0; k < f.categories.length; k++) out[at + k] = k === i ? 1 : 0;
+        };
+      }
+      return (out, at, record) => {
+        const v = record[f.field] ?? fallback;
+        out[at] = v === null ? NaN : typeof v === 'boolean' ? Number(v) : v;
+      };
+    });
+    const offsets = [];
+    features.reduce((at, f) => (offsets.push(at), at + (f.encoding === 'one_hot' ? f.categories.length : 1)), 0);
+    return {
+      name, dtype: spec.dtype, width,
+      allocate: (rows) => new Typed(rows * width),
+      write(out, row, record) {
+        const base = row * width;
+        for (let i = 0; i < writers.length; i++) writers[i](out, base + offsets[i], record);
+      },
+    };
+  });
+}
+
+/** Output tensors → result objects, as docs/schema.md's `output` section describes. */
+function compileDecoder(document) {
+  return Object.entries(document.output).map(([key, spec]) => {
+    const from = spec.from ?? key;
+    const kind = spec.kind ?? 'raw';
+    const classes = spec.classes;
+    if (kind === 'label') {
+      return (outputs, row, result) => {
+        const v = outputs[from].data[row];
+        result[key] = typeof v === 'string' ? v : classes ? classes[Number(v)] : Number(v);
+      };
+    }
+    if (kind === 'probabilities') {
+      return (outputs, row, result) => {
+        const data = outputs[from].data;
+        const probabilities = {};
+        for (let k = 0; k < classes.length; k++) probabilities[classes[k]] = data[row * classes.length + k];
+        result[key] = probabilities;
+      };
+    }
+    if (kind === 'value') {
+      return (outputs, row, result) => {
+        const t = outputs[from];
+        const width = t.dims.length > 1 ? t.dims[1] : 1;
+        result[key] = width === 1 ? Number(t.data[row * width]) : Array.from(t.data.subarray(row * width, (row + 1) * width), Number);
+      };
+    }
+    throw new Error(`bench: output kind ${kind} not handled by the hand-written decoder`);
+  });
+}
+
+function handWritten(session, document) {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(document.input);
+  const inputs = compileRowWriters(document);
+  const decoders = compileDecoder(document);
+  const pack = (records) => {
+    const valid = [];
+    const errors = [];
+    for (let i = 0; i < records.length; i++) {
+      if (validate(records[i])) valid.push(i);
+      else errors.push({ index: i, errors: validate.errors });
+    }
+    const feeds = {};
+    for (const input of inputs) {
+      const data = input.allocate(valid.length);
+      for (let r = 0; r < valid.length; r++) input.write(data, r, records[valid[r]]);
+      feeds[input.name] = new ort.Tensor(input.dtype, data, [valid.length, input.width]);
+    }
+    return { feeds, valid, errors };
+  };
+  const decode = (outputs, rows) => {
+    const results = new Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const result = {};
+      for (const d of decoders) d(outputs, r, result);
+      results[r] = result;
+    }
+    return results;
+  };
+  return { pack, decode };
+}
+
+// ---- the benchmark ----------------------------------------------------------------------------
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Fresh record objects (as parsed JSON would give), cycling through the held-out cases. */
+function makeRecords(cases, n) {
+  return Array.from({ length: n }, (_, i) => JSON.parse(JSON.stringify(cases[i % cases.length].input)));
+}
+
+function toColumns(records, document) {
+  const fields = Object.keys(document.input.properties);
+  const columns = {};
+  for (const f of fields) {
+    // A Float64Array where every record has a number; a plain array (with undefined and null
+    // for missing values, strings as they are) otherwise.
+    columns[f] = records.every((r) => typeof r[f] === 'number') ? Float64Array.from(records, (r) => r[f]) : records.map((r) => r[f]);
+  }
+  return columns;
+}
+
+function sameResults(actual, expected, what) {
+  if (actual.length !== expected.length) throw new Error(`${what}: ${actual.length} results, predictBatch gave ${expected.length}`);
+  const close = (a, b) => (typeof a === 'number' ? Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b))
+    : typeof a === 'object' ? Object.keys(b).every((k) => close(a[k], b[k])) : a === b);
+  actual.forEach((r, i) => {
+    if (!close(r, expected[i])) throw new Error(`${what}: record ${i} gives ${JSON.stringify(r)}, predictBatch ${JSON.stringify(expected[i])}`);
+  });
+}
+
+async function benchModel(file) {
+  const bytes = readFileSync(join(MODELS, file));
+  const reference = JSON.parse(readFileSync(join(MODELS, file.replace(/\.onnx$/, '.reference.json')), 'utf8'));
+  const model = await loadModel(bytes);
+  const document = model.schema.document;
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  const c = handWritten(session, document);
+  const rows = [];
+  for (const n of SIZES) {
+    const records = makeRecords(reference.cases, n);
+    const columns = toColumns(records, document);
+    const prepacked = c.pack(records).feeds;
+    const expected = (await model.predictBatch(records, { onInvalid: 'skip' })).results;
+
+    const pipelines = {
+      A: async () => session.run(prepacked),
+      B: n <= LOOP_MAX_N ? async () => {
+        const results = new Array(records.length);
+        for (let i = 0; i < records.length; i++) {
+          const { feeds } = c.pack([records[i]]);
+          results[i] = c.decode(await session.run(feeds), 1)[0];
+        }
+        return results;
+      } : undefined,
+      C: async () => {
+        const { feeds, valid } = c.pack(records);
+        return c.decode(await session.run(feeds), valid.length);
+      },
+      D: async () => (await model.predictBatch(records, { onInvalid: 'skip' })).results,
+      E: async () => (await model.predictColumns(columns, { onInvalid: 'skip' })).results,
+      S: async () => JSON.stringify(records),
+    };
+    for (const key of ['B', 'C', 'E']) {
+      if (pipelines[key]) sameResults(await pipelines[key](), expected, `${file} N=${n} ${key}`);
+    }
+
+    const repeat = Math.max(1, Math.ceil(MIN_SAMPLE_RECORDS / n));
+    const samples = Object.fromEntries(Object.keys(pipelines).map((k) => [k, []]));
+    for (let rep = 0; rep < WARMUP + REPS; rep++) {
+      for (const [key, run] of Object.entries(pipelines)) {
+        if (!run) continue;
+        const start = process.hrtime.bigint();
+        for (let k = 0; k < repeat; k++) await run();
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        if (rep >= WARMUP) samples[key].push((n * repeat) / seconds);
+      }
+    }
+    const row = { model: file.replace(/\.onnx$/, ''), n, repeat };
+    for (const [key, values] of Object.entries(samples)) row[key] = values.length ? Math.round(median(values)) : null;
+    rows.push(row);
+    console.error(`  ${file} N=${n}: ${['A', 'B', 'C', 'D', 'E', 'S'].map((k) => `${k} ${row[k] ?? '–'}`).join('  ')}`);
+  }
+  model.dispose();
+  await session.release();
+  return rows;
+}
+
+const files = readdirSync(MODELS).filter((f) => f.endsWith('.onnx')).sort()
+  .filter((f) => !args.models || args.models.split(',').includes(f.replace(/\.onnx$/, '')));
+const rows = [];
+for (const file of files) rows.push(...(await benchModel(file)));
+
+const fmt = (v) => (v === null ? '–' : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : String(v));
+const ratio = (a, b) => (a === null || b === null ? '–' : (a / b).toFixed(2));
+const result = {
+  machine: machine(),
+  command: args.command,
+  date: new Date().toISOString(),
+  method: { reps: REPS, warmup: WARMUP, min_sample_records: MIN_SAMPLE_RECORDS, loop_max_n: LOOP_MAX_N, ort_threads: 1 },
+  rows,
+};
+writeResults('pipelines', result);
+writeReadmeSection('pipelines', `## Pipelines: the package against raw ORT, the per-record loop and hand-written JS
+
+Records/s (median of ${REPS} timed repetitions after ${WARMUP} warm-ups, pipelines interleaved
+repetition by repetition, one Node process, ONNX Runtime Web ${ort.env.versions?.web ?? ''} wasm with 1 thread). Records are
+the models' held-out cases (models/*.reference.json), cycled to N, as fresh objects. For small N a
+timed sample repeats the call until it covers ${MIN_SAMPLE_RECORDS} records. B runs up to N = ${LOOP_MAX_N.toLocaleString('en')}.
+
+- **A** raw \`session.run\` on a tensor packed before timing (the ceiling) · **B** one \`session.run\` per record
+- **C** ajv-compiled validator + one typed array packed from the schema's \`bind\` + one run + result objects
+- **D** \`model.predictBatch(records)\` · **E** \`model.predictColumns(typed arrays)\` · **S** \`JSON.stringify(records)\` alone
+- Machine: ${machineMarkdown(result.machine)}
+- Command: \`${args.command}\` (${result.date})
+
+| Model | N | A | B | C | D | E | S | D/B | D/C | D/A | E/A |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.map((r) => `| ${r.model} | ${r.n.toLocaleString('en')} | ${fmt(r.A)} | ${fmt(r.B)} | ${fmt(r.C)} | ${fmt(r.D)} | ${fmt(r.E)} | ${fmt(r.S)} | ${ratio(r.D, r.B)} | ${ratio(r.D, r.C)} | ${ratio(r.D, r.A)} | ${ratio(r.E, r.A)} |`).join('\n')}
+`);
+console.log('ratios at N = 10,000:');
+for (const r of rows.filter((x) => x.n === 10_000)) {
+  console.log(`  ${r.model.padEnd(18)} D/B ${ratio(r.D, r.B)}  D/C ${ratio(r.D, r.C)}  D/A ${ratio(r.D, r.A)}  E/A ${ratio(r.E, r.A)}`);
+}
