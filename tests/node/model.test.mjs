@@ -80,6 +80,21 @@ test('predictBatch of 10,000 records with 1% invalid skips them, keeps input ord
   model.dispose();
 });
 
+test('strings scattered through a number column are each reported with their own input', async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const batch = records(6, 3);
+  batch[1] = { ...batch[1], sepal_length: 'n/a' };
+  batch[4] = { ...batch[4], sepal_length: 'wide', petal_width: 'x' };
+  const { results, errors } = await model.predictBatch(batch, { onInvalid: 'skip' });
+  assert.equal(results.length, 4);
+  assert.deepEqual(errors.map((e) => [e.loc, e.type, e.input]), [
+    [[1, 'sepal_length'], 'float_type', 'n/a'],
+    [[4, 'petal_width'], 'float_type', 'x'],
+    [[4, 'sepal_length'], 'float_type', 'wide'],
+  ]);
+  model.dispose();
+});
+
 test('a batch above limits.maxBatch runs in chunks with results identical to one run', async () => {
   const whole = await loadModel(`${base}/iris.onnx`);
   const embedded = whole.schema.document;

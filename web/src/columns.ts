@@ -51,16 +51,18 @@ class ColumnBuilder {
     const column: Column = { name: this.name, tags: this.tags, numbers: this.numbers };
     if (this.texts) {
       const encoder = new TextEncoder();
-      const parts = this.texts.map((t) => (t === undefined ? new Uint8Array(0) : encoder.encode(t)));
+      // `texts` is sparse (rows without a string are holes, which map/forEach skip): Array.from
+      // visits every row.
+      const parts = Array.from(this.texts, (t) => (t === undefined ? new Uint8Array(0) : encoder.encode(t)));
       const offsets = new Uint32Array(this.rows + 1);
       let total = 0;
-      parts.forEach((p, i) => {
+      for (let i = 0; i < this.rows; i++) {
         offsets[i] = total;
-        total += p.length;
-      });
+        total += parts[i].length;
+      }
       offsets[this.rows] = total;
       const data = new Uint8Array(total);
-      parts.forEach((p, i) => data.set(p, offsets[i]));
+      for (let i = 0; i < this.rows; i++) data.set(parts[i], offsets[i]);
       column.offsets = offsets;
       column.data = data;
     }
