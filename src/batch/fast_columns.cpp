@@ -1,5 +1,6 @@
 #include "batch/fast_columns.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -17,6 +18,7 @@ constexpr uint8_t kFalse = static_cast<uint8_t>(Tag::kFalse);
 constexpr uint8_t kTrue = static_cast<uint8_t>(Tag::kTrue);
 constexpr uint8_t kNull = static_cast<uint8_t>(Tag::kNull);
 constexpr uint8_t kMissing = static_cast<uint8_t>(Tag::kMissing);
+constexpr uint8_t kString = static_cast<uint8_t>(Tag::kString);
 
 // The value a row element takes: the number, a boolean as 0/1, or the fallback (absent, null).
 inline double element(const ColumnView* column, double fallback, size_t r) {
@@ -56,35 +58,67 @@ std::optional<FastColumnPlan> FastColumnPlan::make(const schema::SchemaDocument&
       plan.forbidden_extras_.push_back(&columns[c]);
     }
   }
+  std::vector<size_t> enum_of_field(shape->fields.size(), SIZE_MAX);
   for (size_t f = 0; f < shape->fields.size(); ++f) {
     const schema::FlatField& field = shape->fields[f];
-    if (!field.simple) return std::nullopt;
-    plan.checks_.push_back({column_of_field[f], field.kind, field.required, field.allows_null, *field.simple});
+    if (field.simple) {
+      plan.checks_.push_back({column_of_field[f], field.kind, field.required, field.allows_null, *field.simple, SIZE_MAX});
+    } else if (field.simple_enum) {
+      EnumField e;
+      for (size_t i = 0; i < field.enum_strings.size(); ++i) e.index.emplace(field.enum_strings[i], static_cast<uint32_t>(i));
+      enum_of_field[f] = plan.enums_.size();
+      plan.enums_.push_back(std::move(e));
+      plan.checks_.push_back({column_of_field[f], field.kind, field.required, field.allows_null, {}, enum_of_field[f]});
+    } else {
+      return std::nullopt;
+    }
   }
   for (const InputBinding& b : document.bind) {
     if (b.form == InputBinding::Form::kTensor || b.dtype == DType::kString) return std::nullopt;
     Writer writer{b.dtype, {}};
     for (const FeatureColumn& c : b.columns) {
-      if (c.encoding != FeatureColumn::Encoding::kValue) return std::nullopt;
-      double fallback = std::numeric_limits<double>::quiet_NaN();
-      if (c.default_value) {
-        const Json& d = *c.default_value;
-        if (d.is_boolean()) fallback = d.get<bool>() ? 1 : 0;
-        else if (d.is_number_float()) fallback = d.get<double>();
-        else if (d.is_number_integer() && std::abs(d.get<double>()) < 0x1p53) fallback = d.get<double>();  // exact as a double
-        else return std::nullopt;
-      }
       size_t f = 0;
       while (f < shape->fields.size() && shape->fields[f].name != c.field) ++f;
       if (f == shape->fields.size()) return std::nullopt;
-      writer.sources.push_back({column_of_field[f], fallback});
+      if (c.encoding == FeatureColumn::Encoding::kValue) {
+        if (enum_of_field[f] != SIZE_MAX) return std::nullopt;  // a string as a value: the general path reports it
+        double fallback = std::numeric_limits<double>::quiet_NaN();
+        if (c.default_value) {
+          const Json& d = *c.default_value;
+          if (d.is_boolean()) fallback = d.get<bool>() ? 1 : 0;
+          else if (d.is_number_float()) fallback = d.get<double>();
+          else if (d.is_number_integer() && std::abs(d.get<double>()) < 0x1p53) fallback = d.get<double>();  // exact as a double
+          else return std::nullopt;
+        }
+        writer.sources.push_back({c.encoding, column_of_field[f], fallback, SIZE_MAX, {}, kNoValue, 1});
+        continue;
+      }
+      // one_hot / ordinal of a string enum whose every value is a category (else the general
+      // path decides, and reports the strings the categories miss).
+      if (enum_of_field[f] == SIZE_MAX) return std::nullopt;
+      const std::vector<std::string>& values = shape->fields[f].enum_strings;
+      auto category = [&](const std::string& value) {
+        auto it = std::find(c.categories.begin(), c.categories.end(), value);
+        return it == c.categories.end() ? kNoValue : static_cast<uint32_t>(it - c.categories.begin());
+      };
+      Source source{c.encoding, column_of_field[f], 0, enum_of_field[f], {}, kNoValue, c.width()};
+      for (const std::string& value : values) {
+        source.category_of.push_back(category(value));
+        if (source.category_of.back() == kNoValue) return std::nullopt;
+      }
+      if (c.default_value) {
+        if (!c.default_value->is_string()) return std::nullopt;
+        source.fallback_category = category(c.default_value->get<std::string>());
+        if (source.fallback_category == kNoValue) return std::nullopt;
+      }
+      writer.sources.push_back(std::move(source));
     }
     plan.writers_.push_back(std::move(writer));
   }
   return plan;
 }
 
-void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) const {
+void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
   valid.assign(rows, 1);
   uint8_t* ok = valid.data();
   for (const ColumnView* extra : forbidden_extras_) {
@@ -92,6 +126,26 @@ void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) const {
     for (size_t r = 0; r < rows; ++r) ok[r] &= tags[r] == kMissing;
   }
   for (const FieldCheck& check : checks_) {
+    if (check.enum_field != SIZE_MAX) {
+      EnumField& e = enums_[check.enum_field];
+      e.rows.assign(rows, kNoValue);
+      if (!check.column) {
+        if (check.required) std::fill(valid.begin(), valid.end(), 0);
+        continue;
+      }
+      const ColumnView& col = *check.column;
+      for (size_t r = 0; r < rows; ++r) {
+        uint8_t t = col.tags[r];
+        if (t == kString) {
+          auto it = e.index.find(col.string_data.substr(col.string_offsets[r], col.string_offsets[r + 1] - col.string_offsets[r]));
+          if (it == e.index.end()) ok[r] = 0;
+          else e.rows[r] = it->second;
+        } else if (!((t == kNull && check.nullable) || (t == kMissing && !check.required))) {
+          ok[r] = 0;
+        }
+      }
+      continue;
+    }
     if (!check.column) {
       if (check.required) std::fill(valid.begin(), valid.end(), 0);
       continue;
@@ -123,16 +177,30 @@ void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) const {
   }
 }
 
+void FastColumnPlan::write_source(const Source& s, DType dtype, size_t r, uint8_t* out, size_t size) const {
+  if (s.encoding == FeatureColumn::Encoding::kValue) {
+    store(dtype, element(s.column, s.fallback, r), out);
+    return;
+  }
+  uint32_t value = enums_[s.enum_field].rows[r];
+  uint32_t category = value == kNoValue ? s.fallback_category : s.category_of[value];
+  if (s.encoding == FeatureColumn::Encoding::kOrdinal) {
+    store(dtype, category == kNoValue ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(category), out);
+    return;
+  }
+  for (size_t k = 0; k < s.width; ++k) store(dtype, k == category ? 1 : 0, out + k * size);
+}
+
 void FastColumnPlan::append_row(size_t r, std::vector<PackedTensor>& tensors) const {
   for (size_t w = 0; w < writers_.size(); ++w) {
     const Writer& writer = writers_[w];
     std::vector<uint8_t>& data = tensors[w].data;
     size_t size = features::dtype_size(writer.dtype);
     size_t at = data.size();
-    data.resize(at + size * writer.sources.size());
+    for (const Source& s : writer.sources) data.resize(data.size() + size * s.width);
     for (const Source& s : writer.sources) {
-      store(writer.dtype, element(s.column, s.fallback, r), &data[at]);
-      at += size;
+      write_source(s, writer.dtype, r, &data[at], size);
+      at += size * s.width;
     }
   }
 }
@@ -140,13 +208,16 @@ void FastColumnPlan::append_row(size_t r, std::vector<PackedTensor>& tensors) co
 void FastColumnPlan::write_all(size_t rows, std::vector<PackedTensor>& tensors) const {
   for (size_t w = 0; w < writers_.size(); ++w) {
     const Writer& writer = writers_[w];
-    size_t size = features::dtype_size(writer.dtype), width = writer.sources.size(), stride = size * width;
+    size_t size = features::dtype_size(writer.dtype), width = 0;
+    for (const Source& s : writer.sources) width += s.width;
+    size_t stride = size * width;
     std::vector<uint8_t>& data = tensors[w].data;
     data.resize(rows * stride);
-    for (size_t j = 0; j < width; ++j) {
-      const Source& s = writer.sources[j];
-      uint8_t* out = data.data() + j * size;
-      if (writer.dtype == DType::kFloat32 && s.column) {  // the common case, written tightly
+    size_t offset = 0;
+    for (const Source& s : writer.sources) {
+      uint8_t* out = data.data() + offset;
+      offset += size * s.width;
+      if (s.encoding == FeatureColumn::Encoding::kValue && writer.dtype == DType::kFloat32 && s.column) {  // the common case, written tightly
         const uint8_t* tags = s.column->tags.data();
         const double* numbers = s.column->numbers.data();
         for (size_t r = 0; r < rows; ++r) {
@@ -155,7 +226,7 @@ void FastColumnPlan::write_all(size_t rows, std::vector<PackedTensor>& tensors) 
           std::memcpy(out + r * stride, &f, 4);
         }
       } else {
-        for (size_t r = 0; r < rows; ++r) store(writer.dtype, element(s.column, s.fallback, r), out + r * stride);
+        for (size_t r = 0; r < rows; ++r) write_source(s, writer.dtype, r, out + r * stride, size);
       }
     }
   }

@@ -1,6 +1,6 @@
 // The fast path of Packer::pack_columns: flat records whose fields are all "simple" numbers,
-// integers or booleans (FlatField::simple: a type plus numeric bounds) and whose bindings all
-// take those values as they are. Such records are checked and packed straight from the column
+// integers or booleans (FlatField::simple: a type plus numeric bounds) or string enums
+// (FlatField::simple_enum), bound as values (numbers) or one_hot/ordinal (enums). Such records are checked and packed straight from the column
 // arrays: no JSON value per field, no per-record allocation, column-wise loops the compiler can
 // vectorize. Records that fail the check are handed to the general path, which reports their
 // errors; the check is exact, so it never sends a valid record there.
@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "batch/packer.h"
@@ -23,28 +25,44 @@ class FastColumnPlan {
                                             const std::vector<size_t>& field_of);
 
   // valid[r] = 1 when record r passes every field check (and has no forbidden extra key).
-  void check(size_t rows, std::vector<uint8_t>& valid) const;
+  // Also records each enum field's value per row, which the writers read.
+  void check(size_t rows, std::vector<uint8_t>& valid);
   // Appends record r's row to each tensor (in bind order).
   void append_row(size_t r, std::vector<PackedTensor>& tensors) const;
   // Writes rows 0..rows-1 (all valid) column by column into tensors that are empty.
   void write_all(size_t rows, std::vector<PackedTensor>& tensors) const;
 
  private:
+  static constexpr uint32_t kNoValue = UINT32_MAX;  // an enum field absent or null in a row
+  struct EnumField {
+    std::unordered_map<std::string_view, uint32_t> index;  // enum string → its position in enum_strings
+    std::vector<uint32_t> rows;                             // per row: that position, or kNoValue
+  };
   struct FieldCheck {
     const ColumnView* column;  // nullptr when no column carries the field
     schema::FlatField::Kind kind;
     bool required;
     bool nullable;
     schema::FlatField::SimpleBounds bounds;
+    size_t enum_field;  // index in enums_ for a simple_enum field, else SIZE_MAX
   };
   struct Source {
-    const ColumnView* column;  // nullptr: always the fallback
-    double fallback;           // the default when absent or null, else NaN
+    features::FeatureColumn::Encoding encoding;
+    const ColumnView* column;  // kValue: nullptr means always the fallback
+    double fallback;           // kValue: the default when absent or null, else NaN
+    size_t enum_field;         // kOneHot, kOrdinal: index in enums_
+    std::vector<uint32_t> category_of;  // kOneHot, kOrdinal: enum position → category index
+    uint32_t fallback_category;         // the default's category, or kNoValue (zeros / NaN)
+    size_t width;                       // row elements written: categories for kOneHot, else 1
   };
   struct Writer {
     features::DType dtype;
-    std::vector<Source> sources;  // one per row element
+    std::vector<Source> sources;  // side by side in each row
   };
+  // Writes one source's elements of row r at `out` (elements of `size` bytes).
+  void write_source(const Source& s, features::DType dtype, size_t r, uint8_t* out, size_t size) const;
+
+  std::vector<EnumField> enums_;
   std::vector<FieldCheck> checks_;
   std::vector<const ColumnView*> forbidden_extras_;
   std::vector<Writer> writers_;

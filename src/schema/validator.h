@@ -78,6 +78,10 @@ struct FlatField {
     }
   };
   std::optional<SimpleBounds> simple;
+  // Set when the field's whole schema is a string enum (enum_strings; "type": "string" allowed,
+  // null only through an Optional wrapper, i.e. allows_null): a string passes exactly when it is
+  // one of enum_strings, which the batch packer checks without building JSON values.
+  bool simple_enum = false;
 };
 struct FlatShape {
   std::vector<FlatField> fields;       // in `properties` order

@@ -151,6 +151,23 @@ std::optional<FlatField::SimpleBounds> simple_bounds(const Compiled& c, NodeId n
   return bounds;
 }
 
+// FlatField::simple_enum: the node is an enum of strings, optionally with "type": "string", and
+// nothing else (no null among the values: null can only come through an Optional wrapper).
+bool simple_string_enum(const Compiled& c, NodeId node) {
+  const Node& n = c.nodes[node];
+  bool has_enum = false;
+  for (uint32_t i = n.ops_begin; i < n.ops_end; ++i) {
+    const Op& op = c.ops[i];
+    if (op.kind == OpKind::kType && op.a == kTypeString) continue;
+    if (op.kind != OpKind::kEnum) return false;
+    for (uint32_t v = op.begin; v < op.end; ++v) {
+      if (!c.values[v].is_string()) return false;
+    }
+    has_enum = true;
+  }
+  return has_enum;
+}
+
 }  // namespace
 
 std::optional<FlatShape> compute_flat_shape(const Compiled& c, const std::vector<const Json*>& node_schema) {
@@ -185,6 +202,7 @@ std::optional<FlatShape> compute_flat_shape(const Compiled& c, const std::vector
     field.default_value = std::move(inner.default_value);
     if (!describe_scalar(c, inner.node, field)) return std::nullopt;
     field.simple = simple_bounds(c, inner.node, field.kind);
+    field.simple_enum = field.kind == FlatField::Kind::kString && simple_string_enum(c, inner.node);
     shape.fields.push_back(std::move(field));
   }
   return shape;

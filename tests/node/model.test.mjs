@@ -297,3 +297,26 @@ sys.stdout.buffer.write(m.SerializeToString())
   assert.equal(raw.probabilities.length, 3);
   derived.dispose();
 });
+
+test('result objects: top_k lists, and class names like __proto__ become own keys', async () => {
+  const plain = await loadModel(`${base}/iris.onnx`);
+  const document = structuredClone(plain.schema.document);
+  plain.dispose();
+  const classes = ['__proto__', 'constructor', 'virginica'];
+  document.output = {
+    label: { from: 'label', kind: 'label' },
+    probabilities: { from: 'probabilities', kind: 'probabilities', classes },
+    top2: { from: 'probabilities', kind: 'top_k', k: 2, classes },
+  };
+  delete document.examples;
+  const model = await loadModel(`${base}/iris.onnx`, { schema: document });
+  const batch = records(200, 5);
+  const { results } = await model.predictBatch(batch);
+  for (const r of results) {
+    assert.equal(Object.getPrototypeOf(r.probabilities), Object.prototype);
+    assert.deepEqual(Object.keys(r.probabilities), classes);
+    const ranked = classes.map((c) => [c, r.probabilities[c]]).sort((a, b) => b[1] - a[1]);
+    assert.deepEqual(r.top2, ranked.slice(0, 2).map(([c, p]) => ({ class: c, probability: p })));
+  }
+  model.dispose();
+});

@@ -22,6 +22,12 @@ class ColumnBuilder {
     this.tags = new Uint8Array(rows);
   }
 
+  /** Row `row` back to Missing (its number, if any, is ignored from then on). */
+  clear(row: number): void {
+    this.tags[row] = Tag.Missing;
+    if (this.texts) this.texts[row] = undefined;
+  }
+
   set(row: number, value: unknown): void {
     switch (typeof value) {
       case 'number':
@@ -50,19 +56,22 @@ class ColumnBuilder {
   build(): Column {
     const column: Column = { name: this.name, tags: this.tags, numbers: this.numbers };
     if (this.texts) {
-      const encoder = new TextEncoder();
       // `texts` is sparse (rows without a string are holes, which map/forEach skip): Array.from
       // visits every row.
-      const parts = Array.from(this.texts, (t) => (t === undefined ? new Uint8Array(0) : encoder.encode(t)));
+      const texts = Array.from(this.texts, (t) => t ?? '');
+      const encoder = new TextEncoder();
       const offsets = new Uint32Array(this.rows + 1);
-      let total = 0;
-      for (let i = 0; i < this.rows; i++) {
-        offsets[i] = total;
-        total += parts[i].length;
+      // One encode for the whole column; when it is all ASCII, byte offsets are string offsets.
+      const joined = texts.join('');
+      let data = encoder.encode(joined);
+      if (data.length === joined.length) {
+        for (let i = 0, total = 0; i < this.rows; i++) offsets[i + 1] = total += texts[i].length;
+      } else {
+        const parts = texts.map((t) => encoder.encode(t));
+        for (let i = 0, total = 0; i < this.rows; i++) offsets[i + 1] = total += parts[i].length;
+        data = new Uint8Array(offsets[this.rows]);
+        for (let i = 0; i < this.rows; i++) data.set(parts[i], offsets[i]);
       }
-      offsets[this.rows] = total;
-      const data = new Uint8Array(total);
-      for (let i = 0; i < this.rows; i++) data.set(parts[i], offsets[i]);
       column.offsets = offsets;
       column.data = data;
     }
@@ -115,4 +124,75 @@ export function recordsToColumns(records: readonly unknown[]): { columns: Column
     }
   }
   return { columns: [...builders.values()].map((b) => b.build()), nonObjects: others?.build() };
+}
+
+export type RecordReader = (records: readonly unknown[]) => { columns: Column[]; nonObjects: Column | undefined };
+
+/**
+ * recordsToColumns specialised to a schema's flat fields: a function generated once per model
+ * (like ajv's validators) that reads each field by its constant name, so V8 compiles monomorphic
+ * property loads, and writes numbers straight into the column arrays. Any other value goes
+ * through ColumnBuilder.set. Plain objects only (a null or Object.prototype prototype, so a field
+ * read is an own property); a record whose for-in key count differs from the fields it has
+ * (extra or undefined-valued keys), and any other object, is read again by the generic code. The columns are exactly recordsToColumns' (columns for keys
+ * no record has carry only Missing tags, which the core treats as absent). Returns the generic
+ * recordsToColumns where code generation is not allowed (a Content-Security-Policy without
+ * 'unsafe-eval').
+ */
+export function compileRecordReader(fields: readonly string[]): RecordReader {
+  const body = [
+    'const rows = records.length;',
+    'const builders = fields.map((name) => newBuilder(name, rows));',
+    ...fields.map((_, i) => `const b${i} = builders[${i}], t${i} = b${i}.tags, n${i} = (b${i}.numbers = new Float64Array(rows));`),
+    'let others;',
+    'for (let r = 0; r < rows; r++) {',
+    '  const rec = records[r];',
+    '  if (rec === null || typeof rec !== "object" || Array.isArray(rec)) { (others ??= newBuilder("", rows)).set(r, rec === undefined ? null : rec); continue; }',
+    '  const proto = Object.getPrototypeOf(rec);',
+    '  if (proto !== Object.prototype && proto !== null) { reread(rec, r, builders); continue; }',  // class instances: own keys only
+    '  let present = 0, v;',
+    ...fields.map((f, i) => {
+      const key = JSON.stringify(f);
+      // A name Object.prototype has (constructor, toString, …) must be an own key to count.
+      const read = f in Object.prototype ? `Object.prototype.hasOwnProperty.call(rec, ${key}) ? rec[${key}] : undefined` : `rec[${key}]`;
+      return `  v = ${read}; if (typeof v === "number") { t${i}[r] = 1; n${i}[r] = v; present++; } else if (v !== undefined) { b${i}.set(r, v); present++; }`;
+    }),
+    '  let keys = 0;',
+    '  for (const key in rec) keys++;',
+    '  if (keys !== present) reread(rec, r, builders);',
+    '}',
+    'return { columns: builders.map((b) => b.build()), nonObjects: others?.build() };',
+  ].join('\n');
+  let generated: (records: readonly unknown[], fields: readonly string[], newBuilder: (name: string, rows: number) => ColumnBuilder,
+    extras: (record: Record<string, unknown>, row: number, builders: ColumnBuilder[]) => void) => ReturnType<RecordReader>;
+  try {
+    generated = new Function('records', 'fields', 'newBuilder', 'reread', body) as typeof generated;
+  } catch {
+    return recordsToColumns;
+  }
+  return (records) => {
+    const extraBuilders = new Map<string, ColumnBuilder>();
+    const index = new Map(fields.map((f, i) => [f, i]));
+    const result = generated(records, fields, (name, rows) => new ColumnBuilder(name, rows),
+      (rec, r, builders) => rereadRecord(rec, r, builders, index, extraBuilders));
+    for (const b of extraBuilders.values()) result.columns.push(b.build());
+    return result;
+  };
+}
+
+/**
+ * A record whose own enumerable keys are not exactly its schema fields (extra keys, inherited
+ * or explicitly undefined properties): its row is cleared and read again as recordsToColumns
+ * reads every record, own keys only.
+ */
+function rereadRecord(record: Record<string, unknown>, row: number, builders: ColumnBuilder[], index: Map<string, number>,
+  extraBuilders: Map<string, ColumnBuilder>): void {
+  for (const b of builders) b.clear(row);
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const i = index.get(key);
+    let builder = i === undefined ? extraBuilders.get(key) : builders[i];
+    if (!builder) extraBuilders.set(key, (builder = new ColumnBuilder(key, builders[0]?.rows ?? 0)));
+    builder.set(row, record[key]);
+  }
 }

@@ -2,7 +2,7 @@
 // The core validates, packs and decodes; this file only moves buffers and awaits ORT.
 import * as ort from 'onnxruntime-web/wasm';
 
-import { arraysToColumns, recordsToColumns } from './columns.js';
+import { arraysToColumns, compileRecordReader, type RecordReader } from './columns.js';
 import { loadCore, unwrap, type CorePredictor } from './core.js';
 import { OnnxPredictError } from './errors.js';
 import { downloadModel, type FetchOptions, type ModelSource } from './fetch.js';
@@ -147,12 +147,54 @@ function columnValue(c: DecodedColumn, r: number): unknown {
   }
 }
 
+type ResultBuilder = (columns: DecodedColumn[], rows: number, into: PredictionResult[]) => void;
+
 function resultObjects(columns: DecodedColumn[], rows: number, into: PredictionResult[]): void {
   for (let r = 0; r < rows; r++) {
     const result: PredictionResult = {};
     for (const c of columns) result[c.name] = columnValue(c, r);
     into.push(result);
   }
+}
+
+// An object-literal key: quoted, or computed for __proto__ (a literal would set the prototype).
+const literalKey = (key: string) => (key === '__proto__' ? `[${JSON.stringify(key)}]` : JSON.stringify(key));
+
+/**
+ * resultObjects specialised to one batch's column layout (names, forms, class names): each row
+ * becomes one object literal, so V8 allocates every result with one shape. Builders are cached
+ * per layout; where code generation is not allowed, resultObjects does the same work.
+ */
+function compileResultBuilder(columns: DecodedColumn[]): ResultBuilder {
+  const lines = columns.map((c, k) => `const n${k} = columns[${k}].numbers, i${k} = columns[${k}].indices, s${k} = columns[${k}].names, j${k} = columns[${k}].json;`);
+  const values = columns.map((c, k) => {
+    const w = c.width;
+    switch (c.form) {
+      case 'number': return `n${k}[r]`;
+      case 'name': return `s${k}[i${k}[r]]`;
+      case 'namedNumbers':
+        if (w > 256) return `value(columns[${k}], r)`;
+        return `{ ${c.names!.map((name, i) => `${literalKey(name)}: n${k}[r * ${w} + ${i}]`).join(', ')} }`;
+      case 'topK':
+        return `[${Array.from({ length: w }, (_, j) => `{ class: ${c.names ? `s${k}[i${k}[r * ${w} + ${j}]]` : `i${k}[r * ${w} + ${j}]`}, probability: n${k}[r * ${w} + ${j}] }`).join(', ')}]`;
+      case 'json': return `j${k}[r]`;
+      default: return `value(columns[${k}], r)`;
+    }
+  });
+  const body = [...lines,
+    'for (let r = 0; r < rows; r++) {',
+    `  into.push({ ${columns.map((c, k) => `${literalKey(c.name)}: ${values[k]}`).join(', ')} });`,
+    '}'].join('\n');
+  try {
+    const build = new Function('columns', 'rows', 'into', 'value', body);
+    return (cols, rows, into) => build(cols, rows, into, columnValue);
+  } catch {
+    return resultObjects;
+  }
+}
+
+function layoutKey(columns: DecodedColumn[]): string {
+  return JSON.stringify(columns.map((c) => [c.name, c.form, c.width, c.names ?? null]));
 }
 
 function closeEnough(expected: unknown, actual: unknown): boolean {
@@ -170,6 +212,8 @@ export class Model {
   #predictor: CorePredictor | undefined;
   #session: ort.InferenceSession | undefined;
   #flatFields: string[] | null;
+  #readRecords: RecordReader | undefined;  // records → columns, compiled for the flat fields
+  #resultBuilders = new Map<string, ResultBuilder>();  // decoded columns → result objects, per layout
   #chunkSize: number;
   #fixedBatch: boolean;
   #queue: Promise<unknown> = Promise.resolve();
@@ -186,6 +230,7 @@ export class Model {
     const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean };
     this.schema = { source: s.source, document: s.document };
     this.#flatFields = s.flatFields;
+    this.#readRecords = s.flatFields ? compileRecordReader(s.flatFields) : undefined;
     this.#chunkSize = s.chunkSize;
     this.#fixedBatch = s.fixedBatch;
   }
@@ -198,8 +243,8 @@ export class Model {
   #pack(records: readonly unknown[]): PackedBatch {
     if (!Array.isArray(records)) throw new OnnxPredictError('invalid_argument', 'expected an array of records');
     const predictor = this.#live();
-    if (this.#flatFields) {
-      const { columns, nonObjects } = recordsToColumns(records);
+    if (this.#readRecords) {
+      const { columns, nonObjects } = this.#readRecords(records);
       return unwrap(predictor.packColumns(records.length, columns, nonObjects)) as PackedBatch;
     }
     let text: string;
@@ -248,7 +293,10 @@ export class Model {
       const predictor = this.#live();
       const decoded = unwrap(predictor.decode(
         Object.entries(outputs).map(([name, tensor]) => outputForDecode(name, tensor)), Math.max(to - from, pad))) as DecodedColumn[];
-      resultObjects(decoded, to - from, results);
+      const layout = layoutKey(decoded);
+      let build = this.#resultBuilders.get(layout);
+      if (!build) this.#resultBuilders.set(layout, (build = compileResultBuilder(decoded)));
+      build(decoded, to - from, results);
     }
     return { results, indices: Array.from(batch.rowMap), errors: batch.errors };
   }
