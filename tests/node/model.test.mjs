@@ -76,6 +76,10 @@ test('predictBatch of 10,000 records with 1% invalid skips them, keeps input ord
   assert.deepEqual(indices, batch.map((_, i) => i).filter((i) => i % 100 !== 50));
   const single = await model.predict(batch[indices[1234]]);
   assert.deepEqual(results[1234], single);
+  // Above 8,192 records the batch runs in slices: the same results as two batches of 5,000.
+  const halves = [...(await model.predictBatch(batch.slice(0, 5000), { onInvalid: 'skip' })).results,
+    ...(await model.predictBatch(batch.slice(5000), { onInvalid: 'skip' })).results];
+  assert.deepEqual(results, halves);
   await assert.rejects(model.predictBatch(batch), (e) => e.code === 'validation_failed' && e.details.errors.length === 100);
   model.dispose();
 });

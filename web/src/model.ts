@@ -53,6 +53,15 @@ const ORT_TO_ONNX: Record<string, number> = {
   float64: 11, uint32: 12, uint64: 13,
 };
 
+function validationFailed(errors: ValidationErrorItem[]): OnnxPredictError {
+  const first = errors[0];
+  return new OnnxPredictError('validation_failed',
+    `${errors.length} validation error(s); first at ${JSON.stringify(first.loc)}: ${first.msg}`, { errors });
+}
+
+// predictBatch runs batches above this many records slice by slice.
+const kPipelineSlice = 8192;
+
 function typedArray(dtype: string, bytes: Uint8Array): ort.Tensor['data'] {
   const { buffer, byteOffset, byteLength } = bytes;
   switch (dtype) {
@@ -270,17 +279,38 @@ export class Model {
   /**
    * Validates all records, runs the valid ones in one vectorized run (in chunks when the schema's
    * limits.maxBatch or a fixed model batch dimension asks for it) and decodes the outputs.
+   * Batches above 8,192 records go through the pipeline in slices of that size: every slice is
+   * validated and packed first (so 'throw' still runs nothing when any record is invalid), then
+   * run and decoded one by one, which keeps the working set in cache (digits, 100,000 records:
+   * 2.3x faster than one slice; bench/README.md).
    */
   async predictBatch(records: readonly unknown[], options: PredictBatchOptions = {}): Promise<BatchPrediction> {
-    return this.#predictPacked(this.#pack(records), options);
+    if (!Array.isArray(records) || records.length <= kPipelineSlice) return this.#predictPacked(this.#pack(records), options);
+    const slices: { from: number; batch: PackedBatch }[] = [];
+    const errors: ValidationErrorItem[] = [];
+    for (let from = 0; from < records.length; from += kPipelineSlice) {
+      const batch = this.#pack(records.slice(from, from + kPipelineSlice));
+      for (const e of batch.errors) {
+        (e.loc as (string | number)[])[0] = (e.loc[0] as number) + from;  // record index in the whole batch
+        errors.push(e);
+      }
+      slices.push({ from, batch: { ...batch, errors: [] } });
+    }
+    if (errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') throw validationFailed(errors);
+    const results: PredictionResult[] = [];
+    const indices: number[] = [];
+    for (const { from, batch } of slices) {
+      const part = await this.#predictPacked(batch, { onInvalid: 'skip' });
+      for (let i = 0; i < part.results.length; i++) {
+        results.push(part.results[i]);
+        indices.push(part.indices[i] + from);
+      }
+    }
+    return { results, indices, errors };
   }
 
   async #predictPacked(batch: PackedBatch, options: PredictBatchOptions): Promise<BatchPrediction> {
-    if (batch.errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') {
-      const first = batch.errors[0];
-      throw new OnnxPredictError('validation_failed',
-        `${batch.errors.length} validation error(s); first at ${JSON.stringify(first.loc)}: ${first.msg}`, { errors: batch.errors });
-    }
+    if (batch.errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') throw validationFailed(batch.errors);
     const rows = batch.rowMap.length;
     const results: PredictionResult[] = [];
     const chunk = this.#chunkSize > 0 ? this.#chunkSize : Math.max(rows, 1);
