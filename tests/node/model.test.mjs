@@ -76,10 +76,12 @@ test('predictBatch of 10,000 records with 1% invalid skips them, keeps input ord
   assert.deepEqual(indices, batch.map((_, i) => i).filter((i) => i % 100 !== 50));
   const single = await model.predict(batch[indices[1234]]);
   assert.deepEqual(results[1234], single);
-  // Above 8,192 records the batch runs in slices: the same results as two batches of 5,000.
-  const halves = [...(await model.predictBatch(batch.slice(0, 5000), { onInvalid: 'skip' })).results,
-    ...(await model.predictBatch(batch.slice(5000), { onInvalid: 'skip' })).results];
-  assert.deepEqual(results, halves);
+  // Above 8,192 records the batch runs in slices of 8,192: the results of those two batches,
+  // merged in order. (ORT's kernels can differ in the last bit between batch sizes, so a slice
+  // is compared with the same slice run on its own.)
+  const slices = [...(await model.predictBatch(batch.slice(0, 8192), { onInvalid: 'skip' })).results,
+    ...(await model.predictBatch(batch.slice(8192), { onInvalid: 'skip' })).results];
+  assert.deepEqual(results, slices);
   await assert.rejects(model.predictBatch(batch), (e) => e.code === 'validation_failed' && e.details.errors.length === 100);
   model.dispose();
 });
