@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/native/measure.h"
 #include "decode/decoder.h"
 #include "onnx/data_type.h"
 
@@ -24,20 +25,6 @@ using decode::OutputTensor;
 using schema::OutputSpec;
 
 namespace {
-
-template <class Fn>
-std::pair<double, double> measure(size_t n, int reps, Fn&& fn) {
-  for (int i = 0; i < 3; ++i) fn();
-  std::vector<double> rates;
-  for (int i = 0; i < reps; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    fn();
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    rates.push_back(static_cast<double>(n) / seconds);
-  }
-  std::sort(rates.begin(), rates.end());
-  return {rates[rates.size() / 2], rates.back()};
-}
 
 template <class T>
 std::vector<uint8_t> bytes_of(const std::vector<T>& values) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "batch/packer.h"
+#include "bench/native/measure.h"
 
 using namespace onnx_predict;
 using Json = nlohmann::json;
@@ -39,20 +40,6 @@ struct Case {
   std::string name;
   size_t features;
 };
-
-template <class Fn>
-std::pair<double, double> measure(size_t n, int reps, Fn&& fn) {
-  for (int i = 0; i < 3; ++i) fn();
-  std::vector<double> rates;
-  for (int i = 0; i < reps; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    fn();
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    rates.push_back(static_cast<double>(n) / seconds);
-  }
-  std::sort(rates.begin(), rates.end());
-  return {rates[rates.size() / 2], rates.back()};
-}
 
 }  // namespace
 

@@ -6,9 +6,9 @@ import { after, before, test } from 'node:test';
 
 import { loadModel } from 'onnx-predict';
 
+import { irisRecords } from '../iris-records.mjs';
 import { launchBrowser, openPage, screenshot, startStaticServer } from './harness.mjs';
 
-const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 const irisBytes = readFileSync(new URL('../../models/iris.onnx', import.meta.url));
 let server;
 let browser;
@@ -21,16 +21,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-// Deterministic records inside the schema's bounds.
-function records(n, seed = 1) {
-  let x = seed;
-  const next = () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return Math.round((x / 2 ** 31) * 800) / 100;
-  };
-  return Array.from({ length: n }, () => Object.fromEntries(FEATURES.map((f) => [f, next()])));
-}
 
 async function inNode(batch) {
   const model = await loadModel(irisBytes);
@@ -47,7 +37,7 @@ async function scriptPage() {
   return page;
 }
 
-const batch = [...records(300), { sepal_length: -1, sepal_width: 'wide' }];
+const batch = [...irisRecords(300), { sepal_length: -1, sepal_width: 'wide' }];
 
 test('<script> tag: predictions equal the Node package, bit for bit, with the same errors', async () => {
   const page = await scriptPage();

@@ -9,8 +9,9 @@ import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-web/wasm';
 import { loadModel, OnnxPredictError } from 'onnx-predict';
 
+import { IRIS_FEATURES, irisRecords } from '../iris-records.mjs';
+
 const irisBytes = readFileSync(new URL('../../models/iris.onnx', import.meta.url));
-const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 const routes = new Map([
   ['/iris.onnx', { type: 'application/octet-stream', body: irisBytes }],
   ['/error-page.onnx', { type: 'text/html', body: Buffer.from('<!DOCTYPE html><html><body>Service unavailable</body></html>') }],
@@ -34,26 +35,16 @@ before(async () => {
 });
 after(() => server.close());
 
-// Deterministic records inside the schema's bounds.
-function records(n, seed = 1) {
-  let x = seed;
-  const next = () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return Math.round((x / 2 ** 31) * 800) / 100;
-  };
-  return Array.from({ length: n }, () => Object.fromEntries(FEATURES.map((f) => [f, next()])));
-}
-
 test('predictions equal raw ONNX Runtime Web on the same float32 inputs, bit for bit', async () => {
   const model = await loadModel(`${base}/iris.onnx`);
-  const batch = records(500);
+  const batch = irisRecords(500);
   const { results, indices, errors } = await model.predictBatch(batch);
   assert.equal(errors.length, 0);
   assert.deepEqual(indices, batch.map((_, i) => i));
 
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(irisBytes);
-  const input = Float32Array.from(batch.flatMap((r) => FEATURES.map((f) => r[f])));
+  const input = Float32Array.from(batch.flatMap((r) => IRIS_FEATURES.map((f) => r[f])));
   const raw = await session.run({ X: new ort.Tensor('float32', input, [batch.length, 4]) });
   const classes = ['setosa', 'versicolor', 'virginica'];
   results.forEach((result, i) => {
@@ -66,7 +57,7 @@ test('predictions equal raw ONNX Runtime Web on the same float32 inputs, bit for
 
 test('predictBatch of 10,000 records with 1% invalid skips them, keeps input order and reports each loc', async () => {
   const model = await loadModel(`${base}/iris.onnx`);
-  const batch = records(10000, 7);
+  const batch = irisRecords(10000, 7);
   for (let i = 50; i < 10000; i += 100) batch[i] = { ...batch[i], petal_width: -1 };
   const { results, indices, errors } = await model.predictBatch(batch, { onInvalid: 'skip' });
   assert.equal(results.length, 9900);
@@ -88,7 +79,7 @@ test('predictBatch of 10,000 records with 1% invalid skips them, keeps input ord
 
 test('strings scattered through a number column are each reported with their own input', async () => {
   const model = await loadModel(`${base}/iris.onnx`);
-  const batch = records(6, 3);
+  const batch = irisRecords(6, 3);
   batch[1] = { ...batch[1], sepal_length: 'n/a' };
   batch[4] = { ...batch[4], sepal_length: 'wide', petal_width: 'x' };
   const { results, errors } = await model.predictBatch(batch, { onInvalid: 'skip' });
@@ -106,7 +97,7 @@ test('a batch above limits.maxBatch runs in chunks with results identical to one
   const embedded = whole.schema.document;
   const chunked = await loadModel(`${base}/iris.onnx`, { schema: { ...embedded, limits: { maxBatch: 7 } } });
   assert.equal(chunked.schema.source, 'given');
-  const batch = records(100, 3);
+  const batch = irisRecords(100, 3);
   assert.deepEqual((await chunked.predictBatch(batch)).results, (await whole.predictBatch(batch)).results);
   whole.dispose();
   chunked.dispose();
@@ -114,7 +105,7 @@ test('a batch above limits.maxBatch runs in chunks with results identical to one
 
 test('100 concurrent predictBatch calls on one model each get their own rows', async () => {
   const model = await loadModel(`${base}/iris.onnx`);
-  const batches = Array.from({ length: 100 }, (_, i) => records(1 + (i % 13), i + 1));
+  const batches = Array.from({ length: 100 }, (_, i) => irisRecords(1 + (i % 13), i + 1));
   const expected = [];
   for (const b of batches) expected.push((await model.predictBatch(b)).results);
   const concurrent = await Promise.all(batches.map((b) => model.predictBatch(b)));
@@ -226,7 +217,7 @@ test('offline: a model loaded once with a cache loads again with the server gone
   const own = createServer((req, res) => res.writeHead(200, { 'content-length': irisBytes.length }).end(irisBytes));
   await new Promise((resolve) => own.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${own.address().port}/iris.onnx`;
-  const batch = records(50, 11);
+  const batch = irisRecords(50, 11);
   const online = await loadModel(url, { cacheDir });
   const expected = (await online.predictBatch(batch)).results;
   online.dispose();
@@ -257,9 +248,9 @@ test('offline: a model loaded once with a cache loads again with the server gone
 
 test('predictColumns from typed arrays gives what predictBatch gives for the same records', async () => {
   const model = await loadModel(`${base}/iris.onnx`);
-  const batch = records(300, 5);
+  const batch = irisRecords(300, 5);
   batch[17] = { ...batch[17], sepal_width: 'wide' };
-  const columns = Object.fromEntries(FEATURES.map((f) => [f, Float64Array.from(batch, (r) => (typeof r[f] === 'number' ? r[f] : NaN))]));
+  const columns = Object.fromEntries(IRIS_FEATURES.map((f) => [f, Float64Array.from(batch, (r) => (typeof r[f] === 'number' ? r[f] : NaN))]));
   columns.sepal_width = batch.map((r) => r.sepal_width);  // a plain array with a string in it
   const fromColumns = await model.predictColumns(columns, { onInvalid: 'skip' });
   const fromRecords = await model.predictBatch(batch, { onInvalid: 'skip' });
@@ -285,8 +276,8 @@ sys.stdout.buffer.write(m.SerializeToString())
 `, new URL('../../models/iris.onnx', import.meta.url).pathname]);
   const named = await loadModel(bytes, { schema: {
     version: 1,
-    input: { type: 'object', properties: Object.fromEntries(FEATURES.map((f) => [f, { type: 'number' }])), required: FEATURES },
-    bind: { X: { dtype: 'float32', features: FEATURES } },
+    input: { type: 'object', properties: Object.fromEntries(IRIS_FEATURES.map((f) => [f, { type: 'number' }])), required: IRIS_FEATURES },
+    bind: { X: { dtype: 'float32', features: IRIS_FEATURES } },
     output: { species: { from: 'label', kind: 'label', classes: ['setosa', 'versicolor', 'virginica'] },
               top: { from: 'probabilities', kind: 'top_k', k: 2, classes: ['setosa', 'versicolor', 'virginica'] } },
   } });
@@ -316,7 +307,7 @@ test('result objects: top_k lists, and class names like __proto__ become own key
   };
   delete document.examples;
   const model = await loadModel(`${base}/iris.onnx`, { schema: document });
-  const batch = records(200, 5);
+  const batch = irisRecords(200, 5);
   const { results } = await model.predictBatch(batch);
   for (const r of results) {
     assert.equal(Object.getPrototypeOf(r.probabilities), Object.prototype);
