@@ -89,12 +89,9 @@ Case digits_like(size_t n, std::mt19937_64& rng) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t n = 10000;
-  int reps = 21;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--n") == 0) n = std::stoul(argv[i + 1]);
-    if (std::strcmp(argv[i], "--reps") == 0) reps = std::stoi(argv[i + 1]);
-  }
+  const BenchArgs args = parse_bench_args(argc, argv);
+  const size_t n = args.n;
+  const int reps = args.reps;
   std::mt19937_64 rng(42);
   for (Case c : {iris_like(n, rng), digits_like(n, rng)}) {
     // The views point into c.buffers, which moved with c: repoint them.

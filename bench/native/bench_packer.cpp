@@ -44,12 +44,9 @@ struct Case {
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t n = 10000;
-  int reps = 21;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--n") == 0) n = std::stoul(argv[i + 1]);
-    if (std::strcmp(argv[i], "--reps") == 0) reps = std::stoi(argv[i + 1]);
-  }
+  const BenchArgs args = parse_bench_args(argc, argv);
+  const size_t n = args.n;
+  const int reps = args.reps;
   for (const Case& c : {Case{"flat-4", 4}, Case{"flat-64", 64}}) {
     schema::SchemaDocument doc = schema::parse_schema_document(flat_schema(c.features));
     batch::Packer packer(doc);

@@ -1,10 +1,28 @@
-// Shared by the native benchmarks: items/s of fn() over `reps` timed calls after 3 warm-ups.
+// Shared by the native benchmarks: their command line, and items/s of fn() over `reps` timed
+// calls after 3 warm-ups.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <string>
 #include <utility>
 #include <vector>
+
+// --n N (items per call, default 10000) and --reps R (timed calls, default 21).
+struct BenchArgs {
+  size_t n = 10000;
+  int reps = 21;
+};
+
+inline BenchArgs parse_bench_args(int argc, char** argv) {
+  BenchArgs args;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--n") == 0) args.n = std::stoul(argv[i + 1]);
+    if (std::strcmp(argv[i], "--reps") == 0) args.reps = std::stoi(argv[i + 1]);
+  }
+  return args;
+}
 
 // {median, best} of n / seconds per call.
 template <class Fn>
