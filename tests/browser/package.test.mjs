@@ -14,7 +14,7 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startStaticServer({ routes: { '/dist/': 'dist', '/models/': 'models', '/pages/': 'tests/browser/pages' } });
+  server = await startStaticServer({ routes: { '/dist/': 'dist', '/models/': 'models', '/pages/': 'tests/browser/pages', '/self-hosted/ort/': 'dist/ort' } });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -135,5 +135,21 @@ test('ONNX Runtime files not where wasmPaths says: runtime_unavailable, and the 
     return { code, graph: info.graph.name };
   });
   assert.deepEqual(outcome, { code: 'runtime_unavailable', graph: 'iris_logistic_regression' });
+  await page.close();
+});
+
+test('self-hosting ONNX Runtime files elsewhere: wasmPaths points the <script> build there', async () => {
+  const page = await scriptPage();
+  const ortRequests = [];
+  page.on('request', (request) => { if (/ort-wasm/.test(request.url())) ortRequests.push(new URL(request.url()).pathname); });
+  const label = await page.evaluate(async () => {
+    const model = await OnnxPredict.loadModel('/models/iris.onnx', { wasmPaths: '/self-hosted/ort/', cache: 'no-store' });
+    const result = await model.predict({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+    model.dispose();
+    return result.label;
+  });
+  assert.equal(label, 'setosa');
+  assert.ok(ortRequests.length > 0, 'ONNX Runtime files were fetched');
+  assert.ok(ortRequests.every((path) => path.startsWith('/self-hosted/ort/')), ortRequests.join(', '));
   await page.close();
 });
