@@ -15,6 +15,7 @@ scripts/install-deps.sh
 section "fixtures"
 /usr/bin/python3 tests/fixtures/make_refused_formats.py build/fixtures/refused
 node tests/fixtures/make_regex_cases.mjs build/fixtures/regex_cases.json
+/usr/bin/python3 tests/fixtures/make_converter_models.py build/fixtures/converter
 
 section "native (g++): Catch2"
 scripts/build.sh native >/dev/null

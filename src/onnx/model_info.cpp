@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "onnx/proto_fields.h"
 #include "onnx/tensor.h"
 
 // Field numbers below are those of onnx/onnx.proto (IR version 10). Repeated appearances of a
@@ -20,84 +21,6 @@ bool is_varint(const Field& f) { return f.type == WireType::kVarint; }
 
 void assign_string(std::string& out, const Field& f) {
   if (is_bytes(f)) out.assign(as_string_view(f));
-}
-
-FieldName model_field(uint32_t n) {
-  switch (n) {
-    case 1: return {"ir_version"}; case 2: return {"producer_name"}; case 3: return {"producer_version"};
-    case 4: return {"domain"}; case 5: return {"model_version"}; case 6: return {"doc_string"};
-    case 7: return {"graph"}; case 8: return {"opset_import", true}; case 14: return {"metadata_props", true};
-    case 20: return {"training_info", true}; case 25: return {"functions", true};
-    default: return {};
-  }
-}
-FieldName graph_field(uint32_t n) {
-  switch (n) {
-    case 1: return {"node", true}; case 2: return {"name"}; case 5: return {"initializer", true};
-    case 10: return {"doc_string"}; case 11: return {"input", true}; case 12: return {"output", true};
-    case 13: return {"value_info", true}; case 14: return {"quantization_annotation", true};
-    case 15: return {"sparse_initializer", true}; case 16: return {"metadata_props", true};
-    default: return {};
-  }
-}
-FieldName node_field(uint32_t n) {
-  switch (n) {
-    case 1: return {"input", true}; case 2: return {"output", true}; case 3: return {"name"};
-    case 4: return {"op_type"}; case 5: return {"attribute", true}; case 6: return {"doc_string"};
-    case 7: return {"domain"}; case 8: return {"overload"}; case 9: return {"metadata_props", true};
-    default: return {};
-  }
-}
-FieldName attribute_field(uint32_t n) {
-  switch (n) {
-    case 1: return {"name"}; case 2: return {"f"}; case 3: return {"i"}; case 4: return {"s"};
-    case 5: return {"t"}; case 6: return {"g"}; case 7: return {"floats", true}; case 8: return {"ints", true};
-    case 9: return {"strings", true}; case 10: return {"tensors", true}; case 11: return {"graphs", true};
-    case 13: return {"doc_string"}; case 20: return {"type"}; case 21: return {"ref_attr_name"};
-    case 22: return {"sparse_tensor"}; case 23: return {"sparse_tensors", true};
-    default: return {};
-  }
-}
-FieldName sparse_tensor_field(uint32_t n) {
-  switch (n) {
-    case 1: return {"values"}; case 2: return {"indices"}; case 3: return {"dims", true};
-    default: return {};
-  }
-}
-FieldName value_info_field(uint32_t n) {
-  switch (n) {
-    case 1: return {"name"}; case 2: return {"type"}; case 3: return {"doc_string"}; case 4: return {"metadata_props", true};
-    default: return {};
-  }
-}
-FieldName type_field(uint32_t n) {
-  switch (n) {
-    case 1: return {"tensor_type"}; case 4: return {"sequence_type"}; case 5: return {"map_type"};
-    case 6: return {"denotation"}; case 7: return {"opaque_type"}; case 8: return {"sparse_tensor_type"};
-    case 9: return {"optional_type"};
-    default: return {};
-  }
-}
-// TypeProto.Tensor and TypeProto.SparseTensor share field numbers; so do Sequence and Optional.
-FieldName tensor_type_field(uint32_t n) {
-  switch (n) { case 1: return {"elem_type"}; case 2: return {"shape"}; default: return {}; }
-}
-FieldName element_type_field(uint32_t n) { return n == 1 ? FieldName{"elem_type"} : FieldName{}; }
-FieldName map_type_field(uint32_t n) {
-  switch (n) { case 1: return {"key_type"}; case 2: return {"value_type"}; default: return {}; }
-}
-FieldName opaque_type_field(uint32_t n) {
-  switch (n) { case 1: return {"domain"}; case 2: return {"name"}; default: return {}; }
-}
-FieldName shape_field(uint32_t n) { return n == 1 ? FieldName{"dim", true} : FieldName{}; }
-FieldName dimension_field(uint32_t n) {
-  switch (n) { case 1: return {"dim_value"}; case 2: return {"dim_param"}; case 3: return {"denotation"}; default: return {}; }
-}
-FieldName string_entry_field(uint32_t n) {
-  switch (n) { case 1: return {"key"}; case 2: return {"value"}; default: return {}; }
-}
-FieldName opset_field(uint32_t n) {
-  switch (n) { case 1: return {"domain"}; case 2: return {"version"}; default: return {}; }
 }
 
 void read_shape(MessageReader& reader, std::vector<Dimension>& dims) {
@@ -197,6 +120,8 @@ void read_type(MessageReader& reader, TypeInfo& type, int depth) {
   }
 }
 
+}  // namespace
+
 ValueInfo read_value_info(MessageReader& reader) {
   ValueInfo info;
   Field f;
@@ -212,6 +137,8 @@ ValueInfo read_value_info(MessageReader& reader) {
   }
   return info;
 }
+
+namespace {
 
 std::pair<std::string, std::string> read_string_entry(MessageReader& reader) {
   std::pair<std::string, std::string> entry;

@@ -74,4 +74,9 @@ inline constexpr int kMaxTypeNesting = 64;
 // ModelProto (a truncated download fails here) or the model has no graph.
 ModelInfo read_model_info(Bytes model);
 
+// Reads one ValueInfoProto (name, type, doc_string) from the reader of its bytes, as
+// read_model_info reads graph inputs and outputs. Throws Error(kInvalidModel) on malformed bytes
+// or types nested deeper than kMaxTypeNesting.
+ValueInfo read_value_info(MessageReader& reader);
+
 }  // namespace onnx_predict::onnx

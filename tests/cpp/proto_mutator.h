@@ -21,6 +21,7 @@
 
 #include "common/error.h"
 #include "onnx/wire_reader.h"
+#include "onnx/wire_writer.h"
 
 namespace test_support {
 
@@ -29,18 +30,10 @@ using onnx_predict::onnx::Bytes;
 using onnx_predict::onnx::decode_varint;
 using onnx_predict::onnx::Field;
 using onnx_predict::onnx::MessageReader;
+using onnx_predict::onnx::put_varint;
+using onnx_predict::onnx::varint_size;
 using onnx_predict::onnx::WireType;
 
-
-inline size_t varint_size(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) { v >>= 7; ++n; }
-  return n;
-}
-inline void put_varint(Buffer& out, uint64_t v) {
-  while (v >= 0x80) { out.push_back(static_cast<uint8_t>(v | 0x80)); v >>= 7; }
-  out.push_back(static_cast<uint8_t>(v));
-}
 inline uint64_t delimited_tag(uint32_t field) { return (uint64_t{field} << 3) | 2; }
 
 // `payload` inside length-delimited fields numbered `fields` (outermost first), built in linear time.

@@ -1,6 +1,7 @@
-// Robustness of the readers against hostile bytes: the contract that sniff_format, read_model_info
-// and read_tensor, whatever the bytes, return or throw onnx_predict::Error, and never crash, hang,
-// recurse without bound, read out of bounds, or allocate beyond what the input's size justifies.
+// Robustness of the readers against hostile bytes: the contract that sniff_format, read_model_info,
+// read_tensor and rewrite_zipmap_outputs, whatever the bytes, return or throw onnx_predict::Error,
+// and never crash, hang, recurse without bound, read out of bounds, or allocate beyond what the
+// input's size justifies.
 //
 // Inputs: ~30 models (chosen from Debian's libonnx-testdata for their features, plus the largest
 // and size quantiles, plus hand-made ones for what the test data lacks), their test vectors, the
@@ -9,7 +10,9 @@
 // and 200,000 seeded mutations, byte-level (bit flips, overwrites, insertions, deletions) and
 // field-level (lengths inflated, fields duplicated, deleted, spliced, re-tagged, nested deeper,
 // with the enclosing lengths rewritten so the damage reaches the inner readers). Every input goes
-// through all three readers, and a valid ModelInfo through to_json as the binding does.
+// through all four readers, and a valid ModelInfo through to_json as the binding does; the ZipMap
+// rewrite's output must read back. ZipMap classifiers, which the test data lacks, get their own
+// prefixes and mutations ("[rewrite]").
 //
 // How each part is checked: every input lives in its own exactly-sized heap block, so the ASan
 // build (scripts/build.sh asan) catches a read one byte past the end; UBSan aborts on any UB; a
@@ -53,8 +56,10 @@
 #include "onnx/model_info_json.h"
 #include "onnx/tensor.h"
 #include "onnx/wire_reader.h"
+#include "onnx/zipmap_rewrite.h"
 #include "proto_mutator.h"
 #include "test_support.h"
+#include "zipmap_models.h"
 
 using namespace onnx_predict;
 using namespace onnx_predict::onnx;
@@ -71,6 +76,7 @@ using Clock = std::chrono::steady_clock;
 constexpr uint64_t kModelMutations = 150'000;
 constexpr uint64_t kTensorMutations = 35'000;
 constexpr uint64_t kFormatMutations = 15'000;
+constexpr uint64_t kZipMapMutations = 40'000;
 constexpr auto kSlowCall = std::chrono::seconds(1);   // fails the test
 constexpr auto kStuckCall = std::chrono::seconds(10);  // the watchdog aborts the run
 constexpr size_t kMaxVectorBytes = 64 * 1024;          // larger test vectors only slow the run down
@@ -150,7 +156,8 @@ struct Counts {
 
 struct Tally {
   uint64_t inputs = 0;
-  Counts sniff, model, tensor;
+  Counts sniff, model, tensor, rewrite;
+  uint64_t rewritten = 0;  // rewrite_zipmap_outputs changed the model
   uint64_t not_onnx = 0;  // sniff_format said "not ONNX"
   Clock::duration slowest{};
   std::string slowest_call;
@@ -238,6 +245,30 @@ std::string tensor_overreach(const Tensor& t, size_t input_size) {
   return "";
 }
 
+// A rewrite is no larger than the input but for each rewritten output's new type (a float
+// [N, C] TypeProto with a symbolic N of up to 128 bytes), and what it rewrites reads back.
+constexpr uint64_t kMaxGrowthPerRewrite = 160;
+
+std::string rewrite_overreach(const RewriteResult& r, Bytes input, bool input_reads) {
+  if (r.changed == r.bytes.empty() || r.changed == r.rewrites.empty()) return "`changed`, bytes and rewrites disagree";
+  uint64_t labels = 0;
+  for (const ZipMapRewrite& z : r.rewrites) labels += z.classes.size();
+  if (r.rewrites.size() + r.notes.size() > input.size() || labels > input.size()) {
+    return std::to_string(r.rewrites.size()) + " rewrites, " + std::to_string(r.notes.size()) + " notes and " +
+           std::to_string(labels) + " labels from " + std::to_string(input.size()) + " bytes";
+  }
+  if (r.bytes.size() > input.size() + kMaxGrowthPerRewrite * r.rewrites.size() + 16) {
+    return "rewrote " + std::to_string(input.size()) + " bytes into " + std::to_string(r.bytes.size());
+  }
+  if (!r.changed || !input_reads) return "";
+  try {
+    if (read_model_info(r.bytes).outputs.size() != read_model_info(input).outputs.size()) return "the rewrite lost an output";
+  } catch (const onnx_predict::Error& e) {
+    return std::string("the rewritten model does not read: ") + e.what();
+  }
+  return "";
+}
+
 // Sends `input` (its own heap block, exactly sized) through every reader.
 void check_input(Tally& tally, const Buffer& input) {
   Bytes bytes(input.data(), input.size());
@@ -248,10 +279,18 @@ void check_input(Tally& tally, const Buffer& input) {
     if (!sniff_format(bytes).is_onnx()) ++tally.not_onnx;
     return std::string();
   });
+  bool model_reads = false;
   timed_call(tally, tally.model, "read_model_info", bytes, [&] {
-    return model_info_overreach(read_model_info(bytes), bytes.size(), tally.model.valid % kJsonEvery == 0);
+    ModelInfo info = read_model_info(bytes);
+    model_reads = true;
+    return model_info_overreach(info, bytes.size(), tally.model.valid % kJsonEvery == 0);
   });
   timed_call(tally, tally.tensor, "read_tensor", bytes, [&] { return tensor_overreach(read_tensor(bytes), bytes.size()); });
+  timed_call(tally, tally.rewrite, "rewrite_zipmap_outputs", bytes, [&] {
+    RewriteResult r = rewrite_zipmap_outputs(bytes);
+    tally.rewritten += r.changed;
+    return rewrite_overreach(r, bytes, model_reads);
+  });
 }
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -260,10 +299,12 @@ void report(const char* what, const Tally& t, Clock::time_point started) {
   auto ull = [](uint64_t v) { return static_cast<unsigned long long>(v); };
   std::printf("robustness: %s: %llu inputs in %.1f s: read_model_info %llu errors, %llu valid; "
               "read_tensor %llu errors, %llu valid; sniff_format %llu not onnx, %llu errors; "
-              "time in calls %.1f/%.1f/%.1f s; slowest call %.2f ms (%s)\n",
+              "rewrite_zipmap_outputs %llu errors, %llu valid, %llu rewritten; "
+              "time in calls %.1f/%.1f/%.1f/%.1f s; slowest call %.2f ms (%s)\n",
               what, ull(t.inputs), seconds(Clock::now() - started), ull(t.model.errors), ull(t.model.valid),
-              ull(t.tensor.errors), ull(t.tensor.valid), ull(t.not_onnx), ull(t.sniff.errors), seconds(t.model.time),
-              seconds(t.tensor.time), seconds(t.sniff.time), seconds(t.slowest) * 1000, t.slowest_call.c_str());
+              ull(t.tensor.errors), ull(t.tensor.valid), ull(t.not_onnx), ull(t.sniff.errors), ull(t.rewrite.errors),
+              ull(t.rewrite.valid), ull(t.rewritten), seconds(t.model.time), seconds(t.tensor.time), seconds(t.sniff.time),
+              seconds(t.rewrite.time), seconds(t.slowest) * 1000, t.slowest_call.c_str());
   std::fflush(stdout);
   INFO(t.first_unexpected);
   CHECK(t.unexpected == 0);
@@ -474,6 +515,63 @@ void run_mutations(const char* what, const std::vector<Sample>& samples, uint64_
   CHECK(tally.inputs == total);
 }
 
+// Every strict prefix of each sample through check_input; stride > 1: the first and last KiB of
+// each, and every stride-th length between.
+Tally all_prefixes(const std::vector<Sample>& samples, size_t stride) {
+  g_crumb.kind = "prefix of length";
+  Tally tally;
+  for (const Sample& s : samples) {
+    g_crumb.sample = &s.name;
+    for (size_t length = 0; length < s.bytes.size(); ++length) {
+      if (length % stride != 0 && length > 1024 && s.bytes.size() - length > 1024) continue;
+      g_crumb.index = length;
+      check_input(tally, Buffer(s.bytes.begin(), s.bytes.begin() + static_cast<std::ptrdiff_t>(length)));
+    }
+  }
+  g_crumb.sample = nullptr;
+  return tally;
+}
+
+// ZipMap classifiers: the converter fixtures (tests/fixtures/make_converter_models.py) when made,
+// and hand-made ones that reach each branch of the rewrite (rewritten, renamed, declined).
+const std::vector<Sample>& zipmap_samples() {
+  static const std::vector<Sample> built = [] {
+    using namespace test_support::zipmap;
+    std::vector<Sample> samples;
+    fs::path fixtures = test_support::kSourceDir / "build/fixtures/converter";
+    std::vector<fs::path> files;
+    if (fs::exists(fixtures)) {
+      for (const auto& entry : fs::directory_iterator(fixtures)) {
+        std::string file = entry.path().filename().string();
+        if (entry.path().extension() == ".onnx" && file.find(".rewritten.") == std::string::npos && file.find(".expected.") == std::string::npos) {
+          files.push_back(entry.path());
+        }
+      }
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& p : files) samples.push_back(make_sample("converter/" + p.filename().string(), test_support::read_file(p)));
+    Classifier strings;
+    samples.push_back(make_sample("hand-made ZipMap classifier", strings.bytes()));
+    Classifier ints;
+    ints.last = zipmap_node(ints_attribute("classlabels_int64s", {0, 1, 2}, false));
+    ints.value_infos = {value_info("probabilities", tensor_type(kFloat, {dim_param("N"), dim_value(3)}))};
+    samples.push_back(make_sample("hand-made ZipMap classifier, int64 labels, shaped input", ints.bytes()));
+    Classifier renamed;
+    renamed.default_opset = false;
+    samples.push_back(make_sample("hand-made ZipMap classifier without a default opset", renamed.bytes()));
+    Classifier two;
+    Proto branch;
+    branch.message(1, Proto().bytes(1, "second").bytes(2, "n").bytes(4, "SequenceLength")).bytes(2, "then")
+        .message(12, value_info("n", tensor_type(kInt64, {})));
+    two.more_nodes = {zipmap_node(iris_labels(), "probabilities", "second", "Z2"),
+                      Proto().bytes(1, "c").bytes(2, "n").bytes(4, "If").message(5, Proto().bytes(1, "then_branch").message(6, branch).varint(20, 5))};
+    two.more_outputs = {value_info("second", seq_map_type(kString)), value_info("n", tensor_type(kInt64, {}))};
+    samples.push_back(make_sample("hand-made two ZipMaps, one read in a subgraph", two.bytes()));
+    return samples;
+  }();
+  return built;
+}
+
 }  // namespace
 
 TEST_CASE("the robustness corpus holds at least twenty real models, their test vectors and hand-made samples", "[robustness]") {
@@ -504,21 +602,6 @@ TEST_CASE("the robustness corpus holds at least twenty real models, their test v
 
 TEST_CASE("every strict prefix of a model, test vector or refused file is an error or a valid parse, never a crash", "[robustness]") {
   Watchdog watchdog;
-  g_crumb.kind = "prefix of length";
-  // stride > 1: the first and last KiB of each file, and every stride-th length between.
-  auto all_prefixes = [](const std::vector<Sample>& samples, size_t stride) {
-    Tally tally;
-    for (const Sample& s : samples) {
-      g_crumb.sample = &s.name;
-      for (size_t length = 0; length < s.bytes.size(); ++length) {
-        if (length % stride != 0 && length > 1024 && s.bytes.size() - length > 1024) continue;
-        g_crumb.index = length;
-        check_input(tally, Buffer(s.bytes.begin(), s.bytes.begin() + static_cast<std::ptrdiff_t>(length)));
-      }
-    }
-    g_crumb.sample = nullptr;
-    return tally;
-  };
   Clock::time_point started = Clock::now();
   Tally models = all_prefixes(corpus().models, 1);
   report("prefixes of models", models, started);
@@ -615,6 +698,25 @@ TEST_CASE("seeded mutations of models end in a return or an invalid_model error"
 
 TEST_CASE("seeded mutations of tensor test vectors end in a return or an invalid_model error", "[robustness]") {
   run_mutations("tensor mutations", corpus().tensors, kTensorMutations, kSeed ^ 0xa5a5a5a5a5a5a5a5ull);
+}
+
+TEST_CASE("prefixes and seeded mutations of ZipMap classifiers end in a rewrite, a note or an invalid_model error", "[robustness][rewrite]") {
+  const std::vector<Sample>& samples = zipmap_samples();
+  uint64_t rewritable = 0;
+  for (const Sample& s : samples) {
+    INFO(s.name);
+    CHECK(!s.spans.empty());
+    rewritable += rewrite_zipmap_outputs(s.bytes).changed;
+  }
+  CHECK(rewritable >= 4);
+  Clock::time_point started = Clock::now();
+  Tally prefixes;
+  {
+    Watchdog watchdog;
+    prefixes = all_prefixes(samples, 1);
+  }
+  report("prefixes of ZipMap classifiers", prefixes, started);
+  run_mutations("ZipMap classifier mutations", samples, kZipMapMutations, kSeed ^ 0x7a69704d61700000ull);
 }
 
 TEST_CASE("seeded mutations of refused formats (zip, gzip, pickle, ...) end in a return or an error", "[robustness]") {
