@@ -93,37 +93,58 @@ export function arraysToColumns(arrays: Record<string, ArrayLike<unknown>>, rows
   });
 }
 
+/** Every column of one batch: a builder per key, made on the key's first use, plus the rows that are not objects. */
+class ColumnSet {
+  readonly builders = new Map<string, ColumnBuilder>();
+  others: ColumnBuilder | undefined;
+
+  constructor(readonly rows: number) {}
+
+  column(key: string): ColumnBuilder {
+    let builder = this.builders.get(key);
+    if (!builder) this.builders.set(key, (builder = new ColumnBuilder(key, this.rows)));
+    return builder;
+  }
+
+  /** A row that is not a record (null, an array, a primitive; undefined counts as null). */
+  setNonObject(row: number, value: unknown): void {
+    (this.others ??= new ColumnBuilder('', this.rows)).set(row, value === undefined ? null : value);
+  }
+
+  build(): { columns: Column[]; nonObjects: Column | undefined } {
+    return { columns: [...this.builders.values()].map((b) => b.build()), nonObjects: this.others?.build() };
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
 /** The columns of `records` (every key any record has) and the rows that are not objects at all. */
 export function recordsToColumns(records: readonly unknown[]): { columns: Column[]; nonObjects: Column | undefined } {
-  const rows = records.length;
-  const builders = new Map<string, ColumnBuilder>();
+  const set = new ColumnSet(records.length);
   // Records of one shape list their keys in the same order: the builder for the key at position
   // i is usually the previous record's, found by comparing (interned) strings, not by hashing.
   const keyAt: string[] = [];
   const builderAt: ColumnBuilder[] = [];
   const hasOwn = Object.prototype.hasOwnProperty;
-  let others: ColumnBuilder | undefined;
-  for (let r = 0; r < rows; r++) {
-    const record = records[r] as Record<string, unknown>;
-    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      (others ??= new ColumnBuilder('', rows)).set(r, record === undefined ? null : record);
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r];
+    if (!isRecord(record)) {
+      set.setNonObject(r, record);
       continue;
     }
     let i = 0;
     for (const key in record) {
       if (!hasOwn.call(record, key)) continue;
-      let builder = keyAt[i] === key ? builderAt[i] : undefined;
-      if (builder === undefined) {
-        builder = builders.get(key);
-        if (!builder) builders.set(key, (builder = new ColumnBuilder(key, rows)));
+      if (keyAt[i] !== key) {
         keyAt[i] = key;
-        builderAt[i] = builder;
+        builderAt[i] = set.column(key);
       }
-      builder.set(r, record[key]);
+      builderAt[i].set(r, record[key]);
       i++;
     }
   }
-  return { columns: [...builders.values()].map((b) => b.build()), nonObjects: others?.build() };
+  return set.build();
 }
 
 export type RecordReader = (records: readonly unknown[]) => { columns: Column[]; nonObjects: Column | undefined };
@@ -132,24 +153,23 @@ export type RecordReader = (records: readonly unknown[]) => { columns: Column[];
  * recordsToColumns specialised to a schema's flat fields: a function generated once per model
  * (like ajv's validators) that reads each field by its constant name, so V8 compiles monomorphic
  * property loads, and writes numbers straight into the column arrays. Any other value goes
- * through ColumnBuilder.set. Plain objects only (a null or Object.prototype prototype, so a field
- * read is an own property); a record whose for-in key count differs from the fields it has
- * (extra or undefined-valued keys), and any other object, is read again by the generic code. The columns are exactly recordsToColumns' (columns for keys
- * no record has carry only Missing tags, which the core treats as absent). Returns the generic
- * recordsToColumns where code generation is not allowed (a Content-Security-Policy without
- * 'unsafe-eval').
+ * through ColumnBuilder.set. Only plain objects (a null or Object.prototype prototype, so a field
+ * read is an own property) whose for-in key count equals the fields they have take this path; a
+ * record with extra or undefined-valued keys, and any other object, is read again by the generic
+ * code (rereadRecord). The columns are exactly recordsToColumns' (columns for keys no record has
+ * carry only Missing tags, which the core treats as absent). Returns the generic recordsToColumns
+ * where code generation is not allowed (a Content-Security-Policy without 'unsafe-eval').
  */
 export function compileRecordReader(fields: readonly string[]): RecordReader {
   const body = [
     'const rows = records.length;',
-    'const builders = fields.map((name) => newBuilder(name, rows));',
-    ...fields.map((_, i) => `const b${i} = builders[${i}], t${i} = b${i}.tags, n${i} = (b${i}.numbers = new Float64Array(rows));`),
-    'let others;',
+    'const fieldBuilders = fields.map((name) => set.column(name));',
+    ...fields.map((_, i) => `const b${i} = fieldBuilders[${i}], t${i} = b${i}.tags, n${i} = (b${i}.numbers = new Float64Array(rows));`),
     'for (let r = 0; r < rows; r++) {',
     '  const rec = records[r];',
-    '  if (rec === null || typeof rec !== "object" || Array.isArray(rec)) { (others ??= newBuilder("", rows)).set(r, rec === undefined ? null : rec); continue; }',
+    '  if (!isRecord(rec)) { set.setNonObject(r, rec); continue; }',
     '  const proto = Object.getPrototypeOf(rec);',
-    '  if (proto !== Object.prototype && proto !== null) { reread(rec, r, builders); continue; }',  // class instances: own keys only
+    '  if (proto !== Object.prototype && proto !== null) { reread(set, fieldBuilders, rec, r); continue; }',  // class instances: own keys only
     '  let present = 0, v;',
     ...fields.map((f, i) => {
       const key = JSON.stringify(f);
@@ -159,24 +179,20 @@ export function compileRecordReader(fields: readonly string[]): RecordReader {
     }),
     '  let keys = 0;',
     '  for (const key in rec) keys++;',
-    '  if (keys !== present) reread(rec, r, builders);',
+    '  if (keys !== present) reread(set, fieldBuilders, rec, r);',
     '}',
-    'return { columns: builders.map((b) => b.build()), nonObjects: others?.build() };',
   ].join('\n');
-  let generated: (records: readonly unknown[], fields: readonly string[], newBuilder: (name: string, rows: number) => ColumnBuilder,
-    extras: (record: Record<string, unknown>, row: number, builders: ColumnBuilder[]) => void) => ReturnType<RecordReader>;
+  let generated: (records: readonly unknown[], fields: readonly string[], set: ColumnSet, isRecordFn: typeof isRecord,
+    reread: typeof rereadRecord) => void;
   try {
-    generated = new Function('records', 'fields', 'newBuilder', 'reread', body) as typeof generated;
+    generated = new Function('records', 'fields', 'set', 'isRecord', 'reread', body) as typeof generated;
   } catch {
     return recordsToColumns;
   }
   return (records) => {
-    const extraBuilders = new Map<string, ColumnBuilder>();
-    const index = new Map(fields.map((f, i) => [f, i]));
-    const result = generated(records, fields, (name, rows) => new ColumnBuilder(name, rows),
-      (rec, r, builders) => rereadRecord(rec, r, builders, index, extraBuilders));
-    for (const b of extraBuilders.values()) result.columns.push(b.build());
-    return result;
+    const set = new ColumnSet(records.length);
+    generated(records, fields, set, isRecord, rereadRecord);
+    return set.build();
   };
 }
 
@@ -185,14 +201,9 @@ export function compileRecordReader(fields: readonly string[]): RecordReader {
  * or explicitly undefined properties): its row is cleared and read again as recordsToColumns
  * reads every record, own keys only.
  */
-function rereadRecord(record: Record<string, unknown>, row: number, builders: ColumnBuilder[], index: Map<string, number>,
-  extraBuilders: Map<string, ColumnBuilder>): void {
-  for (const b of builders) b.clear(row);
+function rereadRecord(set: ColumnSet, fieldBuilders: ColumnBuilder[], record: Record<string, unknown>, row: number): void {
+  for (const b of fieldBuilders) b.clear(row);
   for (const key in record) {
-    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
-    const i = index.get(key);
-    let builder = i === undefined ? extraBuilders.get(key) : builders[i];
-    if (!builder) extraBuilders.set(key, (builder = new ColumnBuilder(key, builders[0]?.rows ?? 0)));
-    builder.set(row, record[key]);
+    if (Object.prototype.hasOwnProperty.call(record, key)) set.column(key).set(row, record[key]);
   }
 }

@@ -220,8 +220,7 @@ function closeEnough(expected: unknown, actual: unknown): boolean {
 export class Model {
   #predictor: CorePredictor | undefined;
   #session: ort.InferenceSession | undefined;
-  #flatFields: string[] | null;
-  #readRecords: RecordReader | undefined;  // records → columns, compiled for the flat fields
+  #readRecords: RecordReader | undefined;  // records → columns, compiled for the flat fields (none: not a flat schema)
   #resultBuilders = new Map<string, ResultBuilder>();  // decoded columns → result objects, per layout
   #chunkSize: number;
   #fixedBatch: boolean;
@@ -238,7 +237,6 @@ export class Model {
     this.info = unwrap(predictor.info()) as ModelInfo;
     const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean };
     this.schema = { source: s.source, document: s.document };
-    this.#flatFields = s.flatFields;
     this.#readRecords = s.flatFields ? compileRecordReader(s.flatFields) : undefined;
     this.#chunkSize = s.chunkSize;
     this.#fixedBatch = s.fixedBatch;
@@ -341,7 +339,7 @@ export class Model {
     const rows = lengths[0] ?? 0;
     if (lengths.some((n) => n !== rows)) throw new OnnxPredictError('invalid_argument', 'all columns must have the same length');
     const predictor = this.#live();
-    if (!this.#flatFields) throw new OnnxPredictError('invalid_argument', "columns need a schema of scalar fields; use predictBatch");
+    if (!this.#readRecords) throw new OnnxPredictError('invalid_argument', "columns need a schema of scalar fields; use predictBatch");
     const batch = unwrap(predictor.packColumns(rows, arraysToColumns(columns, rows), undefined)) as PackedBatch;
     return this.#predictPacked(batch, options);
   }
