@@ -249,6 +249,19 @@ void decode_json_elements(const View& v, size_t rows, bool scalar, DecodedColumn
   }
 }
 
+// The elements of each row, one (`scalar`) or `width` of them: numbers (integral for integer
+// tensors); bools, strings and 64-bit integers a double cannot hold as JSON, exactly.
+void decode_elements(const View& v, size_t rows, bool scalar, DecodedColumn& out) {
+  if ((!is_float(v.type()) && !is_integer(v.type())) || !integers_fit_double(v, rows * v.width)) {
+    return decode_json_elements(v, rows, scalar, out);
+  }
+  out.form = scalar ? DecodedColumn::Form::kNumber : DecodedColumn::Form::kNumbers;
+  out.integral = is_integer(v.type());
+  out.width = scalar ? 1 : v.width;
+  out.numbers.resize(rows * out.width);
+  for (size_t i = 0; i < out.numbers.size(); ++i) out.numbers[i] = number_at(v, i);
+}
+
 void decode_label(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
   if (v.type() != onnx::kInt64 && v.type() != onnx::kInt32 && v.type() != onnx::kString) {
     fail(ErrorCode::kSchemaMismatch, v.path, "a label comes from an int64, int32 or string tensor; output '" + spec.from +
@@ -258,10 +271,11 @@ void decode_label(const OutputSpec& spec, const View& v, size_t rows, DecodedCol
     fail(ErrorCode::kSchemaMismatch, v.path, "a label output has one element per row ([batch] or [batch, 1]); output '" +
                                                  spec.from + "' has dims " + dims_text(v.tensor->dims) + " (use kind raw)");
   }
+  if (spec.classes.empty() && v.type() != onnx::kString) return decode_elements(v, rows, true, out);  // the integer itself
+  out.form = DecodedColumn::Form::kName;
   out.indices.resize(rows);
   if (v.type() == onnx::kString) {
     // Each distinct label crosses once: names holds them, indices point into it.
-    out.form = DecodedColumn::Form::kName;
     std::unordered_map<std::string_view, uint32_t> seen;
     for (size_t r = 0; r < rows; ++r) {
       const std::string& label = v.tensor->strings[r];
@@ -271,16 +285,6 @@ void decode_label(const OutputSpec& spec, const View& v, size_t rows, DecodedCol
     }
     return;
   }
-  if (spec.classes.empty()) {
-    out.indices.clear();
-    if (!integers_fit_double(v, rows)) return decode_json_elements(v, rows, true, out);
-    out.form = DecodedColumn::Form::kNumber;
-    out.integral = true;
-    out.numbers.resize(rows);
-    for (size_t r = 0; r < rows; ++r) out.numbers[r] = static_cast<double>(integer_at(v, r));
-    return;
-  }
-  out.form = DecodedColumn::Form::kName;
   out.names = spec.classes;
   for (size_t r = 0; r < rows; ++r) {
     int64_t index = integer_at(v, r);
@@ -308,16 +312,7 @@ void decode_value(const OutputSpec& spec, const View& v, size_t rows, DecodedCol
     fail(ErrorCode::kSchemaMismatch, v.path, "a value output is [batch] or [batch, n]; output '" + spec.from + "' has rank " +
                                                  std::to_string(v.rank()) + " (use kind raw)");
   }
-  bool scalar = one_per_row(v);
-  // Bools, strings and 64-bit integers a double cannot hold: as JSON, exactly.
-  if ((!is_float(v.type()) && !is_integer(v.type())) || !integers_fit_double(v, rows * v.width)) {
-    return decode_json_elements(v, rows, scalar, out);
-  }
-  out.form = scalar ? DecodedColumn::Form::kNumber : DecodedColumn::Form::kNumbers;
-  out.integral = is_integer(v.type());
-  out.width = scalar ? 1 : v.width;
-  out.numbers.resize(rows * out.width);
-  for (size_t i = 0; i < out.numbers.size(); ++i) out.numbers[i] = number_at(v, i);
+  decode_elements(v, rows, one_per_row(v), out);
 }
 
 void decode_top_k(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
