@@ -13,6 +13,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -51,12 +52,17 @@ inline HeapBytes copy_bytes(const val& bytes) {
   return out;
 }
 
-// A fresh JS Uint8Array holding a copy of `data`.
-inline val copy_to_js(onnx_predict::onnx::Bytes data) {
-  val out = val::global("Uint8Array").new_(data.size());
+// A fresh JS typed array of the global type `type` ("Float64Array", "Uint32Array", ...; its
+// element type must be T) holding a copy of `data`.
+template <class T>
+val typed_copy(const char* type, std::span<const T> data) {
+  val out = val::global(type).new_(data.size());
   out.call<void>("set", val(emscripten::typed_memory_view(data.size(), data.data())));
   return out;
 }
+
+// A fresh JS Uint8Array holding a copy of `data`.
+inline val copy_to_js(onnx_predict::onnx::Bytes data) { return typed_copy<uint8_t>("Uint8Array", data); }
 
 inline val parse_json(const nlohmann::json& j) {
   // Model strings need not be valid UTF-8: replace bad sequences rather than failing.
@@ -151,9 +157,7 @@ inline val packed_batch_to_js(const onnx_predict::batch::PackedBatch& batch) {
   val out = val::object();
   out.set("records", static_cast<double>(batch.records));
   out.set("tensors", tensors);
-  val row_map = val::global("Uint32Array").new_(batch.row_map.size());
-  row_map.call<void>("set", val(emscripten::typed_memory_view(batch.row_map.size(), batch.row_map.data())));
-  out.set("rowMap", row_map);
+  out.set("rowMap", typed_copy<uint32_t>("Uint32Array", batch.row_map));
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : batch.errors) errors.push_back(e.to_json());
   out.set("errors", parse_json(errors));

@@ -30,13 +30,6 @@ const char* form_name(onnx_predict::decode::DecodedColumn::Form form) {
   return "json";
 }
 
-template <class T>
-val typed_copy(const char* type, const std::vector<T>& data) {
-  val out = val::global(type).new_(data.size());
-  out.call<void>("set", val(emscripten::typed_memory_view(data.size(), data.data())));
-  return out;
-}
-
 // Decoded columns → JS: numbers and indices as one typed array each, class names once per batch.
 val decoded_columns_to_js(const std::vector<onnx_predict::decode::DecodedColumn>& columns) {
   val out = val::array();
@@ -45,8 +38,8 @@ val decoded_columns_to_js(const std::vector<onnx_predict::decode::DecodedColumn>
     column.set("name", c.name);
     column.set("form", std::string(form_name(c.form)));
     column.set("width", static_cast<double>(c.width));
-    if (!c.numbers.empty()) column.set("numbers", typed_copy("Float64Array", c.numbers));
-    if (!c.indices.empty()) column.set("indices", typed_copy("Uint32Array", c.indices));
+    if (!c.numbers.empty()) column.set("numbers", typed_copy<double>("Float64Array", c.numbers));
+    if (!c.indices.empty()) column.set("indices", typed_copy<uint32_t>("Uint32Array", c.indices));
     if (!c.names.empty()) {
       val names = val::array();
       for (const std::string& name : c.names) names.call<void>("push", name);
