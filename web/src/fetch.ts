@@ -84,18 +84,20 @@ export interface Download {
   store(): Promise<void>;
 }
 
-const kNothingToStore = async () => {};
+/** Bytes that are not to be cached (in-memory sources, local files, cache hits, no-store). */
+function unstored(bytes: Uint8Array): Download {
+  return { bytes, store: async () => {} };
+}
 
 /**
  * fetchModelBytes without the cache write: loadModel stores the bytes only after they passed
  * every check (sniffing, schema, ONNX Runtime, self-check), so a failed load leaves no entry.
  */
 export async function downloadModel(source: ModelSource, options: FetchOptions = {}): Promise<Download> {
-  const local = (bytes: Uint8Array) => ({ bytes, store: kNothingToStore });
   checkOptions(options);
   const expected = parseSha256(options.sha256);
   throwIfAborted(options.signal, undefined);
-  if (source instanceof Uint8Array) return checkIntegrity(source, expected, undefined).then(() => local(source));
+  if (source instanceof Uint8Array) return checkIntegrity(source, expected, undefined).then(() => unstored(source));
   if (source instanceof ArrayBuffer) return downloadModel(new Uint8Array(source), options);
   if (typeof Response !== 'undefined' && source instanceof Response) {
     if (source.bodyUsed) throw new OnnxPredictError('invalid_argument', 'the Response body was already read: pass a fresh Response (or response.clone())');
@@ -103,7 +105,7 @@ export async function downloadModel(source: ModelSource, options: FetchOptions =
     try {
       const bytes = await readResponse(source, source.url || undefined, options, watchdog);
       await checkIntegrity(bytes, expected, source.url || undefined);
-      return local(bytes);
+      return unstored(bytes);
     } finally {
       watchdog.dispose();
     }
@@ -113,7 +115,7 @@ export async function downloadModel(source: ModelSource, options: FetchOptions =
     if ('path' in target) {
       const bytes = await readLocalFile(target.path, options);
       await checkIntegrity(bytes, expected, target.path);
-      return local(bytes);
+      return unstored(bytes);
     }
     return fetchUrl(target.url, expected, options);
   }
@@ -212,7 +214,7 @@ async function fetchUrl(url: string, expected: string | undefined, options: Fetc
     throwIfAborted(options.signal, url);
     if (hit && (expected === undefined || hit.sha256 === expected)) {
       options.onProgress?.({ loaded: hit.bytes.byteLength, total: hit.bytes.byteLength });
-      return { bytes: hit.bytes, store: kNothingToStore };
+      return unstored(hit.bytes);
     }
     if (mode === 'only-if-cached') {
       throw new OnnxPredictError('fetch_failed',
@@ -223,7 +225,7 @@ async function fetchUrl(url: string, expected: string | undefined, options: Fetc
   const bytes = await downloadWithRetries(url, mode, options);
   const store = cache !== undefined && mode !== 'no-store';
   const actual = await checkIntegrity(bytes, expected, url);
-  if (!store) return { bytes, store: kNothingToStore };
+  if (!store) return unstored(bytes);
   return { bytes, store: async () => cache.put(key, bytes, actual ?? (await sha256Hex(bytes))) };
 }
 
