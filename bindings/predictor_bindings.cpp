@@ -1,13 +1,13 @@
 // Embind: the predictor behind a loaded model (web/src/model.ts). Created from the model bytes
 // and an optional schema document; holds the model's info, the schema in force, the packer and
 // the output decoder. ONNX Runtime Web runs the graph in JS between pack and decode.
+#include <algorithm>
+
 #include "bindings/interop.h"
 #include "common/json_text.h"
 #include "decode/decoder.h"
-#include "onnx/format_sniff.h"
-#include "onnx/model_info.h"
 #include "onnx/model_info_json.h"
-#include "schema/resolve.h"
+#include "schema/prepared_model.h"
 
 namespace {
 
@@ -53,19 +53,39 @@ val decoded_columns_to_js(const std::vector<onnx_predict::decode::DecodedColumn>
 
 class Predictor {
  public:
-  Predictor(onnx_predict::onnx::ModelInfo info, schema::ResolvedSchema resolved)
-      : info_(std::move(info)),
-        resolved_(std::make_unique<schema::ResolvedSchema>(std::move(resolved))),
+  explicit Predictor(schema::PreparedModel prepared)
+      : info_(std::move(prepared.info)),
+        rewrite_report_(schema::rewrite_report(prepared)),
+        run_bytes_(std::move(prepared.rewrite.bytes)),
+        resolved_(std::make_unique<schema::ResolvedSchema>(std::move(prepared.resolved))),
         packer_(resolved_->document) {}
 
-  // info() → {value: ModelInfo} (the same object inspectModel gives).
+  // info() → {value: ModelInfo of the bytes ONNX Runtime runs, plus `rewrite`: the ZipMap
+  // rewrite's report (docs/rewrite.md)}.
   val info() const {
-    return guarded([&] { return parse_json(onnx_predict::onnx::to_json(info_)); });
+    return guarded([&] {
+      nlohmann::json out = onnx_predict::onnx::to_json(info_);
+      out["rewrite"] = rewrite_report_;
+      return parse_json(out);
+    });
   }
 
-  // schema() → {value: {source, document, flatFields: string[] | null, chunkSize, fixedBatch}}.
-  // chunkSize: the model's fixed batch dimension (fixedBatch: every run must have exactly that
-  // many rows), else limits.maxBatch, else 0 (one run per batch).
+  // takeModelBytes() → {value: Uint8Array | null}: the rewritten model for ONNX Runtime, once
+  // (the predictor lets go of it); null when the model runs as it was given.
+  val take_model_bytes() {
+    return guarded([&] {
+      if (run_bytes_.empty()) return val::null();
+      val out = typed_copy<uint8_t>("Uint8Array", run_bytes_);
+      std::vector<uint8_t>().swap(run_bytes_);
+      return out;
+    });
+  }
+
+  // schema() → {value: {source, document, flatFields: string[] | null, chunkSize, fixedBatch,
+  // fetches: string[]}}. chunkSize: the model's fixed batch dimension (fixedBatch: every run must
+  // have exactly that many rows), else limits.maxBatch, else 0 (one run per batch). fetches: the
+  // outputs the decoder reads, the ones to ask ONNX Runtime for (it cannot return a sequence or
+  // map output, so one left by a declined or disabled ZipMap rewrite must not be fetched).
   val schema_info() const {
     return guarded([&] {
       const auto& flat = resolved_->document.validator.flat_shape();
@@ -80,7 +100,8 @@ class Predictor {
                             {"document", resolved_->text},
                             {"flatFields", fields},
                             {"chunkSize", chunk},
-                            {"fixedBatch", resolved_->compatibility.fixed_batch.has_value()}};
+                            {"fixedBatch", resolved_->compatibility.fixed_batch.has_value()},
+                            {"fetches", fetches()}};
       return parse_json(out);
     });
   }
@@ -130,22 +151,34 @@ class Predictor {
   }
 
  private:
+  nlohmann::json fetches() const {
+    nlohmann::json names = nlohmann::json::array();
+    auto add = [&](const std::string& name) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    };
+    for (const schema::OutputSpec& spec : resolved_->document.output) add(spec.from);
+    if (resolved_->document.output.empty()) {  // every tensor output, raw
+      for (const auto& out : info_.outputs) {
+        if (out.type && out.type->kind == onnx_predict::onnx::TypeInfo::Kind::kTensor) add(out.name);
+      }
+    }
+    return names;
+  }
+
   onnx_predict::onnx::ModelInfo info_;
+  nlohmann::json rewrite_report_;
+  std::vector<uint8_t> run_bytes_;  // the rewritten model until ORT has it; empty: run the bytes as given
   std::unique_ptr<schema::ResolvedSchema> resolved_;  // stable address: the packer refers to its document
   onnx_predict::batch::Packer packer_;
 };
 
-// createPredictor(bytes, schemaJson) → {value: Predictor} | {error}. schemaJson "" means none:
-// the model's embedded schema, else one derived from its signature. The bytes are only read.
-val create_predictor(const val& bytes, const std::string& schema_json) {
+// createPredictor(bytes, schemaJson, rewriteZipMap) → {value: Predictor} | {error}. schemaJson ""
+// means none: the model's embedded schema, else one derived from its signature. rewriteZipMap:
+// rewrite ZipMap outputs into their probability tensors (docs/rewrite.md). The bytes are only read.
+val create_predictor(const val& bytes, const std::string& schema_json, bool rewrite_zipmap) {
   return guarded([&] {
     HeapBytes model = copy_bytes(bytes);
-    onnx_predict::onnx::require_onnx_format(model);
-    onnx_predict::onnx::ModelInfo info = onnx_predict::onnx::read_model_info(model);
-    std::optional<nlohmann::json> given;
-    if (!schema_json.empty()) given = onnx_predict::parse_json_text(schema_json, ErrorCode::kSchemaInvalid, "the schema");
-    schema::ResolvedSchema resolved = schema::resolve_schema(info, given);
-    return val(Predictor(std::move(info), std::move(resolved)));
+    return val(Predictor(schema::prepare_model(model, schema_json, rewrite_zipmap)));
   });
 }
 
@@ -155,6 +188,7 @@ EMSCRIPTEN_BINDINGS(onnx_predict_predictor) {
   emscripten::function("createPredictor", &create_predictor);
   emscripten::class_<Predictor>("Predictor")
       .function("info", &Predictor::info)
+      .function("takeModelBytes", &Predictor::take_model_bytes)
       .function("schema", &Predictor::schema_info)
       .function("packJson", &Predictor::pack_json)
       .function("packColumns", &Predictor::pack_columns)

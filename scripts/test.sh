@@ -16,6 +16,7 @@ section "fixtures"
 /usr/bin/python3 tests/fixtures/make_refused_formats.py build/fixtures/refused
 node tests/fixtures/make_regex_cases.mjs build/fixtures/regex_cases.json
 /usr/bin/python3 tests/fixtures/make_converter_models.py build/fixtures/converter
+/usr/bin/python3 tests/fixtures/make_pipeline_models.py build/fixtures/pipelines
 
 section "native (g++): Catch2"
 scripts/build.sh native >/dev/null

@@ -37,7 +37,7 @@ std::optional<FieldType> field_type(int32_t elem_type) {
 
 }  // namespace
 
-Json derive_schema(const onnx::ModelInfo& model) {
+Json derive_schema(const onnx::ModelInfo& model, const DerivationHints& hints) {
   Json properties = Json::object(), required = Json::array(), bind = Json::object(), output = Json::object();
   for (const onnx::ValueInfo& input : model.inputs) {
     if (!input.type || input.type->kind != TypeInfo::Kind::kTensor) cannot(input.name, "it is not a tensor");
@@ -53,6 +53,8 @@ Json derive_schema(const onnx::ModelInfo& model) {
     bool one_column = dims.size() == 1 || (dims.size() == 2 && dims[1].kind == Dimension::Kind::kValue && dims[1].value == 1);
     if (one_column) {
       properties[input.name] = {{"type", ft->json_type}};
+      auto categories = hints.categories.find(input.name);
+      if (type.elem_type == onnx::kString && categories != hints.categories.end()) properties[input.name]["enum"] = categories->second;
       bind[input.name] = {{"dtype", ft->dtype}, {"field", input.name}};
     } else {
       Json element = {{"type", ft->json_type}};
@@ -70,7 +72,13 @@ Json derive_schema(const onnx::ModelInfo& model) {
     required.push_back(input.name);
   }
   for (const onnx::ValueInfo& out : model.outputs) {
-    if (out.type && out.type->kind == TypeInfo::Kind::kTensor) output[out.name] = {{"from", out.name}, {"kind", "raw"}};
+    if (!out.type || out.type->kind != TypeInfo::Kind::kTensor) continue;
+    auto classes = hints.probabilities.find(out.name);
+    if (classes != hints.probabilities.end()) {
+      output[out.name] = {{"from", out.name}, {"kind", "probabilities"}, {"classes", classes->second}};
+    } else {
+      output[out.name] = {{"from", out.name}, {"kind", "raw"}};
+    }
   }
   return {
       {"version", 1},

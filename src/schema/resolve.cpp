@@ -2,7 +2,6 @@
 
 #include "common/error.h"
 #include "common/json_text.h"
-#include "schema/derive.h"
 
 namespace onnx_predict::schema {
 
@@ -15,7 +14,8 @@ std::string_view schema_source_name(SchemaSource source) {
   return "";
 }
 
-ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<Json>& given, ValidatorOptions options) {
+ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<Json>& given, ValidatorOptions options,
+                              const DerivationHints& hints) {
   SchemaSource source = SchemaSource::kDerived;
   Json text;
   if (given) {
@@ -28,7 +28,7 @@ ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<
         text = parse_json_text(value, ErrorCode::kSchemaInvalid, "the schema embedded in the model (metadata_props[\"onnx_predict.schema\"])");
       }
     }
-    if (source == SchemaSource::kDerived) text = derive_schema(model);
+    if (source == SchemaSource::kDerived) text = derive_schema(model, hints);
   }
   try {
     SchemaDocument document = parse_schema_document(text, options);

@@ -7,6 +7,7 @@
 
 #include "onnx/model_info.h"
 #include "schema/compatibility.h"
+#include "schema/derive.h"
 #include "schema/schema_document.h"
 
 namespace onnx_predict::schema {
@@ -22,7 +23,9 @@ struct ResolvedSchema {
 };
 
 // Throws Error(kSchemaInvalid) when the winning document does not compile (an embedded one says
-// so in the message), Error(kSchemaMismatch) when it does not fit the model.
-ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<Json>& given, ValidatorOptions options = {});
+// so in the message), Error(kSchemaMismatch) when it does not fit the model. `hints` feed a
+// derived schema only.
+ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<Json>& given, ValidatorOptions options = {},
+                              const DerivationHints& hints = {});
 
 }  // namespace onnx_predict::schema

@@ -1,5 +1,5 @@
 // Robustness of the readers against hostile bytes: the contract that sniff_format, read_model_info,
-// read_tensor and rewrite_zipmap_outputs, whatever the bytes, return or throw onnx_predict::Error,
+// read_tensor, rewrite_zipmap_outputs and one_hot_categories, whatever the bytes, return or throw onnx_predict::Error,
 // and never crash, hang, recurse without bound, read out of bounds, or allocate beyond what the
 // input's size justifies.
 //
@@ -10,7 +10,7 @@
 // and 200,000 seeded mutations, byte-level (bit flips, overwrites, insertions, deletions) and
 // field-level (lengths inflated, fields duplicated, deleted, spliced, re-tagged, nested deeper,
 // with the enclosing lengths rewritten so the damage reaches the inner readers). Every input goes
-// through all four readers, and a valid ModelInfo through to_json as the binding does; the ZipMap
+// through all five readers, and a valid ModelInfo through to_json as the binding does; the ZipMap
 // rewrite's output must read back. ZipMap classifiers, which the test data lacks, get their own
 // prefixes and mutations ("[rewrite]").
 //
@@ -56,6 +56,7 @@
 #include "onnx/model_info_json.h"
 #include "onnx/tensor.h"
 #include "onnx/wire_reader.h"
+#include "onnx/input_categories.h"
 #include "onnx/zipmap_rewrite.h"
 #include "proto_mutator.h"
 #include "test_support.h"
@@ -156,8 +157,9 @@ struct Counts {
 
 struct Tally {
   uint64_t inputs = 0;
-  Counts sniff, model, tensor, rewrite;
+  Counts sniff, model, tensor, rewrite, categories;
   uint64_t rewritten = 0;  // rewrite_zipmap_outputs changed the model
+  uint64_t categorized = 0;  // one_hot_categories found an input's categories
   uint64_t not_onnx = 0;  // sniff_format said "not ONNX"
   Clock::duration slowest{};
   std::string slowest_call;
@@ -291,6 +293,16 @@ void check_input(Tally& tally, const Buffer& input) {
     tally.rewritten += r.changed;
     return rewrite_overreach(r, bytes, model_reads);
   });
+  timed_call(tally, tally.categories, "one_hot_categories", bytes, [&] {
+    // Names the corpus uses: libonnx-testdata's "x", the converter's "float_input", wine's "hue_band".
+    auto found = one_hot_categories(bytes, {"x", "float_input", "hue_band"});
+    tally.categorized += !found.empty();
+    size_t labels = 0;
+    for (const auto& [name, categories] : found) {
+      for (const std::string& c : categories) labels += c.size() + 1;
+    }
+    return labels > bytes.size() ? std::string("categories larger than the input") : std::string();
+  });
 }
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -299,11 +311,11 @@ void report(const char* what, const Tally& t, Clock::time_point started) {
   auto ull = [](uint64_t v) { return static_cast<unsigned long long>(v); };
   std::printf("robustness: %s: %llu inputs in %.1f s: read_model_info %llu errors, %llu valid; "
               "read_tensor %llu errors, %llu valid; sniff_format %llu not onnx, %llu errors; "
-              "rewrite_zipmap_outputs %llu errors, %llu valid, %llu rewritten; "
+              "rewrite_zipmap_outputs %llu errors, %llu valid, %llu rewritten; one_hot_categories %llu errors, %llu with categories; "
               "time in calls %.1f/%.1f/%.1f/%.1f s; slowest call %.2f ms (%s)\n",
               what, ull(t.inputs), seconds(Clock::now() - started), ull(t.model.errors), ull(t.model.valid),
               ull(t.tensor.errors), ull(t.tensor.valid), ull(t.not_onnx), ull(t.sniff.errors), ull(t.rewrite.errors),
-              ull(t.rewrite.valid), ull(t.rewritten), seconds(t.model.time), seconds(t.tensor.time), seconds(t.sniff.time),
+              ull(t.rewrite.valid), ull(t.rewritten), ull(t.categories.errors), ull(t.categorized), seconds(t.model.time), seconds(t.tensor.time), seconds(t.sniff.time),
               seconds(t.rewrite.time), seconds(t.slowest) * 1000, t.slowest_call.c_str());
   std::fflush(stdout);
   INFO(t.first_unexpected);
@@ -532,24 +544,27 @@ Tally all_prefixes(const std::vector<Sample>& samples, size_t stride) {
   return tally;
 }
 
-// ZipMap classifiers: the converter fixtures (tests/fixtures/make_converter_models.py) when made,
+// ZipMap classifiers: the converter fixtures (tests/fixtures/make_converter_models.py and the
+// trained pipelines of make_pipeline_models.py, with string inputs one-hot encoded) when made,
 // and hand-made ones that reach each branch of the rewrite (rewritten, renamed, declined).
 const std::vector<Sample>& zipmap_samples() {
   static const std::vector<Sample> built = [] {
     using namespace test_support::zipmap;
     std::vector<Sample> samples;
-    fs::path fixtures = test_support::kSourceDir / "build/fixtures/converter";
-    std::vector<fs::path> files;
-    if (fs::exists(fixtures)) {
+    for (const char* folder : {"converter", "pipelines"}) {
+      fs::path fixtures = test_support::kSourceDir / "build/fixtures" / folder;
+      if (!fs::exists(fixtures)) continue;
+      std::vector<fs::path> files;
       for (const auto& entry : fs::directory_iterator(fixtures)) {
         std::string file = entry.path().filename().string();
-        if (entry.path().extension() == ".onnx" && file.find(".rewritten.") == std::string::npos && file.find(".expected.") == std::string::npos) {
+        if (entry.path().extension() == ".onnx" && file.find(".rewritten.") == std::string::npos && file.find(".expected.") == std::string::npos &&
+            file.find(".nozipmap.") == std::string::npos) {
           files.push_back(entry.path());
         }
       }
+      std::sort(files.begin(), files.end());
+      for (const fs::path& p : files) samples.push_back(make_sample(std::string(folder) + "/" + p.filename().string(), test_support::read_file(p)));
     }
-    std::sort(files.begin(), files.end());
-    for (const fs::path& p : files) samples.push_back(make_sample("converter/" + p.filename().string(), test_support::read_file(p)));
     Classifier strings;
     samples.push_back(make_sample("hand-made ZipMap classifier", strings.bytes()));
     Classifier ints;

@@ -6,6 +6,7 @@ import {
   OnnxPredictError,
   type BatchPrediction,
   type ModelInfo,
+  type RewriteReport,
   type PredictionResult,
   type ValidationErrorItem,
 } from 'onnx-predict';
@@ -21,7 +22,11 @@ export async function example(bytes: Uint8Array): Promise<void> {
     timeoutMs: 5000,
     cache: 'only-if-cached',
     selfCheck: true,
+    rewriteZipMap: true,
   });
+  const rewrite: RewriteReport = model.info.rewrite;
+  const probabilityClasses: string[][] = rewrite.rewrites.map((r) => r.classes);
+  const notes: string[] = rewrite.notes.map((n) => `${n.path}: ${n.note}`);
   const one: PredictionResult = await model.predict({ sepal_length: 5.1 });
   const batch: BatchPrediction = await model.predictBatch([{ sepal_length: 5.1 }], { onInvalid: 'skip' });
   const errors: ValidationErrorItem[] = batch.errors.concat(model.validate([]));
@@ -37,5 +42,5 @@ export async function example(bytes: Uint8Array): Promise<void> {
   } catch (e) {
     if (e instanceof OnnxPredictError && e.code === 'unsafe_format') console.log(e.details.format);
   }
-  console.log(firstInput, dims, one, errors, source, locs);
+  console.log(firstInput, dims, one, errors, source, locs, probabilityClasses, notes);
 }

@@ -25,6 +25,7 @@ export interface CorePacker {
 /** A native predictor: model info, schema in force, packer, decoder (Embind object: must be delete()d). */
 export interface CorePredictor {
   info(): CoreResult<unknown>;
+  takeModelBytes(): CoreResult<Uint8Array | null>;
   schema(): CoreResult<unknown>;
   packJson(text: string): CoreResult<unknown>;
   packColumns(rows: number, columns: unknown[], nonObjects: unknown): CoreResult<unknown>;
@@ -33,7 +34,7 @@ export interface CorePredictor {
 }
 
 export interface CoreModule {
-  createPredictor(bytes: Uint8Array, schemaJson: string): CoreResult<CorePredictor>;
+  createPredictor(bytes: Uint8Array, schemaJson: string, rewriteZipMap: boolean): CoreResult<CorePredictor>;
   createPacker(documentJson: string): CoreResult<CorePacker>;
   inspectModel(bytes: Uint8Array): CoreResult<unknown>;
   compileSchema(schemaJson: string, maxErrors: number, checkFormats: boolean): CoreResult<CoreSchema>;

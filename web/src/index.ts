@@ -8,7 +8,9 @@ import type { ModelInfo } from './model-info.js';
 
 export { OnnxPredictError } from './errors.js';
 export type { OnnxPredictErrorCode, OnnxPredictErrorDetails } from './errors.js';
-export type { ModelInfo, ValueInfo, TypeProto, TensorTypeProto, Dimension } from './model-info.js';
+export type {
+  ModelInfo, ValueInfo, TypeProto, TensorTypeProto, Dimension, LoadedModelInfo, RewriteReport, ZipMapRewrite, RewriteNote,
+} from './model-info.js';
 export { compileSchema, CompiledSchema } from './schema.js';
 export type { CompileSchemaOptions, ValidationErrorItem } from './schema.js';
 export { loadModel, Model } from './model.js';

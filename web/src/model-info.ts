@@ -65,3 +65,43 @@ export interface Dimension {
   dimParam?: string;
   denotation?: string;
 }
+
+/** `model.info`: the ModelInfo of the bytes ONNX Runtime runs, and what loading rewrote. */
+export interface LoadedModelInfo extends ModelInfo {
+  /** The ZipMap rewrite (docs/rewrite.md); `enabled: false` when loadModel's `rewriteZipMap` was false. */
+  rewrite: RewriteReport;
+}
+
+export interface RewriteReport {
+  enabled: boolean;
+  /** Whether ONNX Runtime runs rewritten bytes. */
+  changed: boolean;
+  /** One per rewritten ZipMap output, in graph output order. */
+  rewrites: ZipMapRewrite[];
+  /** What was left unchanged, and why (a declined ZipMap, a sequence output no ZipMap makes, …). */
+  notes: RewriteNote[];
+}
+
+export interface ZipMapRewrite {
+  /** The graph output the ZipMap made (a sequence of maps). */
+  output: string;
+  /** The graph output now: a float [N, C] tensor (the same name unless `renamed`). */
+  newOutput: string;
+  /** The ZipMap's input tensor, whose values `newOutput` carries. */
+  probabilities: string;
+  renamed: boolean;
+  /** The ZipMap node's name and where it was ("graph.node[5]"). */
+  node: string;
+  path: string;
+  /** Label of column j (int64 labels in decimal). */
+  classes: string[];
+  int64Labels: boolean;
+  note: string;
+}
+
+export interface RewriteNote {
+  output: string;
+  node: string;
+  path: string;
+  note: string;
+}

@@ -6,7 +6,7 @@ import { arraysToColumns, compileRecordReader, type RecordReader } from './colum
 import { loadCore, unwrap, type CorePredictor } from './core.js';
 import { OnnxPredictError } from './errors.js';
 import { downloadModel, type FetchOptions, type ModelSource } from './fetch.js';
-import type { ModelInfo } from './model-info.js';
+import type { LoadedModelInfo } from './model-info.js';
 import type { ValidationErrorItem } from './schema.js';
 
 export interface LoadModelOptions extends FetchOptions {
@@ -20,6 +20,12 @@ export interface LoadModelOptions extends FetchOptions {
   executionProviders?: string[];
   /** Run the schema's `examples` after loading and fail with `self_check_failed` on a mismatch (default true). */
   selfCheck?: boolean;
+  /**
+   * Rewrite outputs made by an ai.onnx.ml ZipMap (scikit-learn converters' `output_probability`,
+   * which ONNX Runtime Web cannot return) into their float [N, C] probability tensors (default
+   * true). `model.info.rewrite` reports what was changed; docs/rewrite.md.
+   */
+  rewriteZipMap?: boolean;
 }
 
 /** The schema in force: where it came from and the document itself. */
@@ -224,9 +230,10 @@ export class Model {
   #resultBuilders = new Map<string, ResultBuilder>();  // decoded columns → result objects, per layout
   #chunkSize: number;
   #fixedBatch: boolean;
+  #fetches: string[];  // the outputs the decoder reads: all ORT is asked for
   #queue: Promise<unknown> = Promise.resolve();
-  /** What the C++ deserializer read: inputs, outputs, types, shapes, opsets, metadata. */
-  readonly info: ModelInfo;
+  /** What the C++ deserializer read of the model ORT runs (inputs, outputs, types, shapes, opsets, metadata) and what loading rewrote. */
+  readonly info: LoadedModelInfo;
   /** The schema in force. */
   readonly schema: ModelSchema;
 
@@ -234,12 +241,13 @@ export class Model {
   constructor(predictor: CorePredictor, session: ort.InferenceSession) {
     this.#predictor = predictor;
     this.#session = session;
-    this.info = unwrap(predictor.info()) as ModelInfo;
-    const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean };
+    this.info = unwrap(predictor.info()) as LoadedModelInfo;
+    const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean; fetches: string[] };
     this.schema = { source: s.source, document: s.document };
     this.#readRecords = s.flatFields ? compileRecordReader(s.flatFields) : undefined;
     this.#chunkSize = s.chunkSize;
     this.#fixedBatch = s.fixedBatch;
+    this.#fetches = s.fetches;
   }
 
   #live(): CorePredictor {
@@ -348,7 +356,7 @@ export class Model {
   #run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
     const session = this.#session;
     if (!session) return Promise.reject(new OnnxPredictError('disposed', 'this model was disposed; load it again'));
-    const run = this.#queue.then(() => session.run(feeds)).catch((error: unknown) => {
+    const run = this.#queue.then(() => session.run(feeds, this.#fetches)).catch((error: unknown) => {
       if (error instanceof OnnxPredictError) throw error;
       throw new OnnxPredictError('inference_failed', `ONNX Runtime failed to run the model: ${(error as Error)?.message ?? error}`);
     });
@@ -398,7 +406,7 @@ export function setDefaultOrtWasmPaths(prefix: string): void {
 
 /**
  * Loads an ONNX model: fetches it (progress, retries, integrity, cache), refuses non-ONNX bytes,
- * reads its signature, resolves and checks its schema, creates the ONNX Runtime Web session and
+ * rewrites ZipMap outputs into tensors, reads its signature, resolves and checks its schema, creates the ONNX Runtime Web session and
  * runs the schema's examples. Downloaded bytes enter the cache only after all of that succeeded.
  */
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
@@ -409,13 +417,14 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   const core = await corePromise;
   let schemaText = '';
   if (options.schema !== undefined) schemaText = typeof options.schema === 'string' ? options.schema : JSON.stringify(options.schema);
-  const predictor = unwrap(core.createPredictor(bytes, schemaText));
+  const predictor = unwrap(core.createPredictor(bytes, schemaText, options.rewriteZipMap ?? true));
   let session: ort.InferenceSession;
   try {
+    const runBytes = unwrap(predictor.takeModelBytes()) ?? bytes;  // the ZipMap-free model, when rewritten
     ort.env.wasm.numThreads = options.numThreads ?? 1;
     const wasmPaths = options.wasmPaths ?? defaultOrtWasmPaths;
     if (wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
-    session = await ort.InferenceSession.create(bytes, { executionProviders: options.executionProviders ?? ['wasm'] });
+    session = await ort.InferenceSession.create(runBytes, { executionProviders: options.executionProviders ?? ['wasm'] });
   } catch (error) {
     predictor.delete();
     const message = String((error as Error)?.message ?? error);
