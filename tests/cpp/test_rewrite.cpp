@@ -30,8 +30,35 @@ namespace {
 namespace fs = std::filesystem;
 using Buffer = std::vector<uint8_t>;
 
-// What scripts/test.sh generates with tests/fixtures/make_converter_models.py.
+// What scripts/test.sh generates with tests/fixtures/make_converter_models.py (hand-made weights)
+// and make_pipeline_models.py (trained on iris and wine).
 const fs::path kConverterFixtures = test_support::kSourceDir / "build/fixtures/converter";
+const fs::path kPipelineFixtures = test_support::kSourceDir / "build/fixtures/pipelines";
+
+// For tests/fixtures/check_rewritten.py: written whole, then renamed, as another build's tests may read it.
+void write_rewritten(const fs::path& folder, const std::string& file, const Buffer& bytes) {
+  fs::path out = folder / (file.substr(0, file.size() - 5) + ".rewritten.onnx");
+  fs::path partial = out.string() + ".part" + std::to_string(std::rand());
+  {
+    std::ofstream o(partial, std::ios::binary);
+    o.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  }
+  fs::rename(partial, out);
+}
+
+// python3-onnx re-reads what was written: check_model, initializers, every other field.
+void check_with_python_onnx(const fs::path& folder) {
+#ifndef __EMSCRIPTEN__
+  if (fs::exists("/usr/bin/python3")) {
+    std::string command = "/usr/bin/python3 '" + (test_support::kSourceDir / "tests/fixtures/check_rewritten.py").string() +
+                          "' '" + folder.string() + "'";
+    INFO(command);
+    CHECK(std::system(command.c_str()) == 0);
+  }
+#else
+  (void)folder;
+#endif
+}
 
 // The fields of a message as written, in order: (field number, tag..end of payload).
 std::vector<std::pair<uint32_t, Buffer>> raw_fields(Bytes whole, Bytes message, uint64_t offset) {
@@ -437,24 +464,42 @@ TEST_CASE("the converter fixtures are rewritten into their hand-made twins, and 
     CHECK(r.bytes == test_support::read_file(kConverterFixtures / entry["expected"].get<std::string>()));
     ModelInfo info = read_model_info(r.bytes);
     CHECK(info.outputs.size() == read_model_info(bytes).outputs.size());
-    // For tests/fixtures/check_rewritten.py: written whole, then renamed, as another build's tests may read it.
-    fs::path out = kConverterFixtures / (file.substr(0, file.size() - 5) + ".rewritten.onnx");
-    fs::path partial = out.string() + ".part" + std::to_string(std::rand());
-    {
-      std::ofstream o(partial, std::ios::binary);
-      o.write(reinterpret_cast<const char*>(r.bytes.data()), static_cast<std::streamsize>(r.bytes.size()));
-    }
-    fs::rename(partial, out);
+    write_rewritten(kConverterFixtures, file, r.bytes);
     ++rewritten;
   }
   CHECK(rewritten >= 3);
   CHECK(declined >= 2);
-#ifndef __EMSCRIPTEN__
-  if (fs::exists("/usr/bin/python3")) {
-    std::string command = "/usr/bin/python3 '" + (test_support::kSourceDir / "tests/fixtures/check_rewritten.py").string() +
-                          "' '" + kConverterFixtures.string() + "'";
-    INFO(command);
-    CHECK(std::system(command.c_str()) == 0);
+  check_with_python_onnx(kConverterFixtures);
+}
+
+TEST_CASE("the trained converter-shaped classifiers are rewritten, and python3-onnx checks the result", "[rewrite]") {
+  fs::path manifest_path = kPipelineFixtures / "manifest.json";
+  if (!fs::exists(manifest_path)) {
+    FAIL("missing " << manifest_path.string() << ": run `/usr/bin/python3 tests/fixtures/make_pipeline_models.py "
+                    << kPipelineFixtures.string() << "` first (scripts/test.sh does)");
   }
-#endif
+  std::ifstream in(manifest_path);
+  nlohmann::json manifest = nlohmann::json::parse(in);
+  size_t rewritten = 0;
+  for (const nlohmann::json& entry : manifest) {
+    std::string file = entry["model"];
+    INFO(file);
+    RewriteResult r = rewrite(test_support::read_file(kPipelineFixtures / file));
+    if (!entry.contains("zipmap")) {
+      CHECK_FALSE(r.changed);
+      CHECK(r.notes.empty());
+      continue;
+    }
+    REQUIRE(r.changed);
+    REQUIRE(r.rewrites.size() == 1);
+    CHECK(r.notes.empty());
+    CHECK(r.rewrites[0].output == entry["zipmap"]["output"].get<std::string>());
+    CHECK(r.rewrites[0].probabilities == entry["zipmap"]["probabilities"].get<std::string>());
+    CHECK(r.rewrites[0].classes == entry["zipmap"]["classes"].get<std::vector<std::string>>());
+    CHECK(r.rewrites[0].int64_labels == entry["zipmap"]["int64Labels"].get<bool>());
+    write_rewritten(kPipelineFixtures, file, r.bytes);
+    ++rewritten;
+  }
+  CHECK(rewritten == 2);
+  check_with_python_onnx(kPipelineFixtures);
 }
