@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 
 import * as ort from 'onnxruntime-web/wasm';
 import { loadModel, OnnxPredictError } from 'onnx-predict';
+import { layoutKey } from '../../dist/model.js';
 
 import { IRIS_FEATURES, irisRecords } from '../iris-records.mjs';
 
@@ -314,6 +315,27 @@ test('result objects: top_k lists, and class names like __proto__ become own key
     assert.deepEqual(Object.keys(r.probabilities), classes);
     const ranked = classes.map((c) => [c, r.probabilities[c]]).sort((a, b) => b[1] - a[1]);
     assert.deepEqual(r.top2, ranked.slice(0, 2).map(([c, p]) => ({ class: c, probability: p })));
+  }
+  model.dispose();
+});
+
+test('batches with different label strings share one result builder and each get their own labels', async () => {
+  // A builder is compiled per output layout; the distinct labels of a batch are data, not layout
+  // (a key holding them would compile and keep one builder per combination of labels seen).
+  const column = (names) => [{ name: 'label', form: 'name', width: 1, names }, { name: 'p', form: 'namedNumbers', width: 2, names: ['a', 'b'] }];
+  assert.equal(layoutKey(column(['setosa'])), layoutKey(column(['virginica', 'versicolor'])));
+  assert.notEqual(layoutKey(column(['setosa'])), layoutKey([column([])[0], { ...column([])[1], names: ['a', 'c'] }]));
+
+  const model = await loadModel(`${base}/iris.onnx`);
+  const records = irisRecords(300, 11);
+  const { results: whole } = await model.predictBatch(records);
+  const labels = [...new Set(whole.map((r) => r.label))];
+  assert.ok(labels.length === 3, 'the records cover every class');
+  // One label per batch, then pairs, then all: each batch's labels are its own.
+  for (const subset of [[labels[0]], [labels[1]], [labels[2]], [labels[0], labels[2]], labels]) {
+    const picked = records.filter((_, i) => subset.includes(whole[i].label));
+    const { results } = await model.predictBatch(picked);
+    assert.deepEqual(results, whole.filter((r) => subset.includes(r.label)));
   }
   model.dispose();
 });

@@ -208,8 +208,14 @@ function compileResultBuilder(columns: DecodedColumn[]): ResultBuilder {
   }
 }
 
-function layoutKey(columns: DecodedColumn[]): string {
-  return JSON.stringify(columns.map((c) => [c.name, c.form, c.width, c.names ?? null]));
+/**
+ * @internal What a compiled result builder depends on: names, forms and widths, and the class
+ * names only where the builder writes them as keys (namedNumbers). The distinct label strings of
+ * a batch ('name', 'topK') are data, not layout: a key holding them would compile and keep one
+ * builder per combination of labels seen.
+ */
+export function layoutKey(columns: readonly Pick<DecodedColumn, 'name' | 'form' | 'width' | 'names'>[]): string {
+  return JSON.stringify(columns.map((c) => [c.name, c.form, c.width, c.form === 'namedNumbers' ? c.names : null]));
 }
 
 function closeEnough(expected: unknown, actual: unknown): boolean {
