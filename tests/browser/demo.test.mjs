@@ -4,12 +4,12 @@
 //
 //   node --test tests/browser/demo.test.mjs
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { startDemoServer } from '../../scripts/serve-demo.mjs';
-import { inspectModel } from '../../dist/index.js';
+import { inspectModel, loadModel } from '../../dist/index.js';
 import { ROOT, launchBrowser, openPage, screenshot } from './harness.mjs';
 
 const IRIS = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
@@ -72,7 +72,6 @@ async function predict(page) {
 }
 
 async function embeddedExamples(model) {
-  const { readFileSync } = await import('node:fs');
   const info = await inspectModel(readFileSync(join(ROOT, 'models', `${model}.onnx`)));
   return JSON.parse(info.metadataProps.find((p) => p.key === 'onnx_predict.schema').value).examples;
 }
@@ -120,6 +119,29 @@ test('iris: the form predicts what the package predicts, and the card shows the 
   const again = await readPrediction(page);
   assert.equal(again.label, 'versicolor');
   for (const [cls, p] of Object.entries(example.output.probabilities)) assert.ok(Math.abs(again.bars[cls].p - p) < 1e-5, cls);
+  assertNoPageErrors(page);
+  await page.close();
+});
+
+test('own model: a converter-shaped .onnx opened from disk gets a derived form (an enum select) and its ZipMap probabilities charted', async () => {
+  const file = join(ROOT, 'build/fixtures/pipelines/wine_pipeline.onnx');
+  const page = await openDemo('iris');
+  await page.getByTestId('model-file').setInputFiles(file);
+  await page.waitForSelector('body[data-state=ready][data-model=file]', { timeout: 20000 });
+  assert.equal(await page.getByTestId('card-schema-source').textContent(), 'derived');
+  assert.match(await page.getByTestId('load-status').textContent(), /1\.\d kB opened and checked/);
+  assert.match(await page.getByTestId('card-rewrite').textContent(), /output_probability: ZipMap → float tensor, 3 classes/);
+  assert.deepEqual(await page.getByTestId('input-hue_band').locator('option:not([value=""])').allTextContents(), ['low', 'medium', 'high']);
+
+  const record = JSON.parse(readFileSync(join(ROOT, 'build/fixtures/pipelines/wine_pipeline.reference.json'), 'utf8')).cases[0].input;
+  await fillForm(page, record);
+  await predict(page);
+  const bars = Object.fromEntries(await page.getByTestId('bar').evaluateAll((rows) => rows.map((row) => [row.dataset.class, Number(row.dataset.p)])));
+  const model = await loadModel(readFileSync(file));
+  const expected = await model.predict(record);
+  model.dispose();
+  assert.deepEqual(bars, expected.output_probability);
+  await screenshot(page, 'demo-own-model');
   assertNoPageErrors(page);
   await page.close();
 });

@@ -38,6 +38,16 @@ function outputsList(document, info) {
 }
 
 /** Replaces `container`'s content with the card of `model` (`entry`: its models.json entry). */
+/** What loading rewrote (model.info.rewrite, docs/rewrite.md): a ZipMap output now a tensor, or why not. */
+function rewriteRow(rewrite) {
+  if (!rewrite || (!rewrite.changed && rewrite.notes.length === 0)) return '';
+  const items = [
+    ...rewrite.rewrites.map((r) => `<code>${esc(r.output)}</code>: ZipMap → float tensor, ${esc(r.classes.length)} classes`),
+    ...rewrite.notes.map((n) => esc(n.note)),
+  ];
+  return row('rewritten', `<span title="${esc(rewrite.rewrites.map((r) => r.note).join(' '))}">${items.join('<br>')}</span>`, 'card-rewrite');
+}
+
 export function renderCard(container, { entry, model, fields, size, loadMs, fromCache }) {
   const { info, schema } = model;
   const record = recordTitle(model);
@@ -65,6 +75,7 @@ export function renderCard(container, { entry, model, fields, size, loadMs, from
       ${row('opset', opsets, 'card-opset')}
       ${row('IR / version', `${esc(info.irVersion)}${info.modelVersion ? ` · model v${esc(info.modelVersion)}` : ''}`)}
       ${row('tensors in', tensors)}
+      ${rewriteRow(info.rewrite)}
       ${row('graph', `${esc(info.stats.nodeCount)} node(s): ${esc(ops.join(', '))}${info.stats.initializerBytes ? ` · ${bytes(info.stats.initializerBytes)} weights` : ''}`)}
       ${row('file', `${bytes(size)} · loaded in ${loadMs.toFixed(0)} ms${fromCache ? ' · from cache' : ''}`, 'card-file')}
       ${metadata}

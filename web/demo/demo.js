@@ -65,7 +65,7 @@ async function load(entry) {
   let progressCalls = 0;
   let model;
   try {
-    model = await loadModel(entry.url, {
+    model = await loadModel(entry.bytes ?? entry.url, {
       signal: controller.signal,
       timeoutMs: 30000,
       onProgress: ({ loaded, total }) => {
@@ -96,13 +96,14 @@ async function load(entry) {
     return;
   }
   const loadMs = performance.now() - started;
+  if (entry.bytes) size = entry.bytes.byteLength;  // no download, so no progress to count it
   // The package reports a cache hit as one onProgress call (loaded === total); a download makes
   // one call per body chunk plus a final one.
-  const fromCache = progressCalls === 1;
+  const fromCache = !entry.bytes && progressCalls === 1;
   state.model?.dispose();
   state.model = model;
   state.lastResult = undefined;
-  setProgress(1, `Ready · ${bytes(size)} ${fromCache ? 'from the cache' : 'downloaded'} and checked in ${loadMs.toFixed(0)} ms`);
+  setProgress(1, `Ready · ${bytes(size)} ${fromCache ? 'from the cache' : entry.bytes ? 'opened' : 'downloaded'} and checked in ${loadMs.toFixed(0)} ms`);
   showModel({ entry, model, size, loadMs, fromCache });
   document.body.dataset.state = 'ready';
 }
@@ -366,6 +367,18 @@ async function start() {
     const entry = models.find((e) => e.id === select.value);
     history.replaceState(null, '', `#model=${entry.id}`);
     choose(entry);
+  });
+  // A model of the user's own: its bytes load like a download (checks, rewrite, derived schema).
+  $('model-file').addEventListener('change', async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    event.target.value = '';
+    const entry = { id: 'file', title: file.name, url: file.name, bytes: new Uint8Array(await file.arrayBuffer()),
+      summary: `Your file · ${bytes(file.size)}` };
+    select.value = '';
+    $('model-summary').textContent = entry.summary;
+    history.replaceState(null, '', location.pathname);
+    load(entry);
   });
   addEventListener('hashchange', () => {
     const entry = entryFromHash();
