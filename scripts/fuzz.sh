@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Fuzzes the model, tensor and format readers with libFuzzer under ASan + UBSan:
+# Fuzzes the model, tensor and format readers and the model load path with libFuzzer under ASan + UBSan:
 #   scripts/fuzz.sh [seconds]        (default 60)
 # Builds build/fuzz (scripts/build.sh fuzz), seeds build/fuzz/corpus with about 200 models of
-# Debian's libonnx-testdata, their test vectors, the refused-format fixtures when they have been
-# generated, and tests/fixtures/regressions/, then runs tests/fuzz/fuzz_model_reader.cpp.
+# Debian's libonnx-testdata, their test vectors, the refused-format and converter-model fixtures
+# when they have been generated, and tests/fixtures/regressions/, then runs
+# tests/fuzz/fuzz_model_reader.cpp (the readers and the whole load path, prepare_model).
 # Exits non-zero on any crash, sanitizer report, timeout (> 5 s for one input) or allocation past
 # 2 GiB; libFuzzer then saves the input as build/fuzz/artifacts/crash-* (or timeout-*, oom-*).
 # To keep one: copy it to tests/fixtures/regressions/<what-it-breaks>.bin. To replay one:
@@ -36,7 +37,7 @@ if [[ -d $data ]]; then
 else
   echo "warning: $data is missing (apt-get install libonnx-testdata): fuzzing from an empty corpus" >&2
 fi
-for dir in build/fixtures/refused tests/fixtures/regressions; do
+for dir in build/fixtures/refused build/fixtures/converter build/fixtures/pipelines tests/fixtures/regressions; do
   [[ -d $dir ]] || continue
   find "$dir" -maxdepth 1 -type f ! -name '*.json' ! -name '*.md' -size -"$((max_seed_bytes + 1))"c \
     -exec cp -f {} "$corpus"/ \;

@@ -1,5 +1,7 @@
 // libFuzzer target for everything the core reads from an untrusted file: sniff_format,
-// read_model_info (and to_json of what it returns, as the Embind binding does) and read_tensor.
+// read_model_info (and to_json of what it returns, as the Embind binding does), read_tensor, and
+// the whole load path of a predictor (prepare_model: the ZipMap rewrite, the one-hot categories,
+// the derived or embedded schema compiled and checked against the model).
 // Contract under test: each call returns or throws onnx_predict::Error; any other exception
 // escapes and aborts, and ASan/UBSan (scripts/build.sh fuzz) report crashes, out-of-bounds reads
 // and undefined behaviour. libFuzzer's -malloc_limit_mb (= -rss_limit_mb) catches an allocation
@@ -12,6 +14,7 @@
 #include "onnx/model_info.h"
 #include "onnx/model_info_json.h"
 #include "onnx/tensor.h"
+#include "schema/prepared_model.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace onnx_predict::onnx;
@@ -28,6 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     Tensor tensor = read_tensor(bytes);
     (void)tensor.data();
+  } catch (const onnx_predict::Error&) {
+  }
+  try {
+    onnx_predict::schema::PreparedModel prepared = onnx_predict::schema::prepare_model(bytes, "", true);
+    (void)onnx_predict::schema::rewrite_report(prepared).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } catch (const onnx_predict::Error&) {
   }
   return 0;
