@@ -143,7 +143,10 @@ test('per-column models predict from plain records with a derived schema: string
   assert.deepEqual(input.properties.hue_band, { type: 'string', enum: ['low', 'medium', 'high'] });
   assert.deepEqual(input.properties.alcohol, { type: 'number' });
   assert.deepEqual(wine.schema.document.bind.hue_band, { dtype: 'string', field: 'hue_band' });
-  assert.deepEqual(input.required.slice().sort(), entry('wine_pipeline').inputs.slice().sort());
+  // In the signature's order, as the converter laid the columns out.
+  assert.deepEqual(Object.keys(input.properties), entry('wine_pipeline').inputs);
+  assert.deepEqual(input.required, entry('wine_pipeline').inputs);
+  assert.deepEqual(Object.keys(wine.schema.document.bind), entry('wine_pipeline').inputs);
 
   const diabetes = await loadModel(`${base}/diabetes_columns.onnx`);
   assert.deepEqual(diabetes.schema.document.input.properties.sex, { type: 'integer' });

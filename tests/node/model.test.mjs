@@ -339,3 +339,23 @@ test('batches with different label strings share one result builder and each get
   }
   model.dispose();
 });
+
+test("model.schema.document keeps the author's key order, given or embedded, and equals what the core compiled", async () => {
+  const embedded = await loadModel(`${base}/iris.onnx`);
+  const text = embedded.info.metadataProps.find((p) => p.key === 'onnx_predict.schema').value;
+  const authored = JSON.parse(text);
+  assert.equal(embedded.schema.source, 'embedded');
+  assert.deepEqual(embedded.schema.document, authored);
+  assert.deepEqual(Object.keys(embedded.schema.document), Object.keys(authored));
+  assert.deepEqual(Object.keys(embedded.schema.document.input.properties), IRIS_FEATURES);
+
+  // A given schema whose fields are not in sorted order (the core's maps would sort them).
+  const reversed = [...IRIS_FEATURES].reverse();
+  const given = { ...authored, input: { ...authored.input, properties: Object.fromEntries(reversed.map((f) => [f, authored.input.properties[f]])) } };
+  embedded.dispose();
+  const model = await loadModel(`${base}/iris.onnx`, { schema: given });
+  assert.equal(model.schema.source, 'given');
+  assert.deepEqual(Object.keys(model.schema.document.input.properties), reversed);
+  assert.deepEqual(model.schema.document, given);
+  model.dispose();
+});

@@ -2,7 +2,6 @@
 // card and the batch parser share, and turns text (a form input, a CSV cell) into a record value.
 // Everything here is derived from model.schema.document and model.info: no model is special-cased.
 
-const SCHEMA_KEY = 'onnx_predict.schema';
 const PIXEL = /^pixel_([0-7])_([0-7])$/;
 
 /** Follows a local `$ref` ("#/$defs/Color", "#/definitions/Color"); other refs stay unresolved. */
@@ -59,30 +58,6 @@ function kindOf(node, type) {
 }
 
 /**
- * The declaration order of the input properties: the embedded schema's own text (the core keeps
- * objects with sorted keys, so model.schema.document has lost it), else the `bind` feature order.
- */
-function declaredOrder(model) {
-  const order = [];
-  if (model.schema.source === 'embedded') {
-    const entry = model.info.metadataProps?.find((p) => p.key === SCHEMA_KEY);
-    try {
-      order.push(...Object.keys(JSON.parse(entry.value).input.properties ?? {}));
-    } catch {
-      // not parseable here: fall back to the bind order
-    }
-  }
-  for (const binding of Object.values(model.schema.document.bind ?? {})) {
-    const features = binding.features ?? [binding.field ?? binding.tensor];
-    for (const f of features) {
-      const name = typeof f === 'string' ? f : f?.field;
-      if (name) order.push(name);
-    }
-  }
-  return order;
-}
-
-/**
  * The record's fields in display order: [{ name, title, description, kind ('number' | 'integer' |
  * 'enum' | 'boolean' | 'string' | 'array' | 'json'), type, options (enum values), minimum, maximum,
  * exclusiveMinimum, exclusiveMaximum, multipleOf, required, nullable, default, schema }].
@@ -92,7 +67,7 @@ export function describeFields(model) {
   const root = deref(input, input);
   const properties = root.properties ?? {};
   const required = new Set(root.required ?? []);
-  const names = [...new Set([...declaredOrder(model), ...Object.keys(properties)])].filter((n) => n in properties);
+  const names = Object.keys(properties);  // model.schema.document keeps the author's order (derived: the signature's)
   return names.map((name) => {
     const { node, type, nullable } = flatten(properties[name], input);
     const field = {

@@ -228,6 +228,60 @@ function closeEnough(expected: unknown, actual: unknown): boolean {
   return expected === actual;
 }
 
+/** Equal as JSON values, whatever the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) &&
+    sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** The keys of `object` in `order` first (those it has), then the rest as they were. */
+function ordered<T>(object: Record<string, T>, order: readonly string[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of order) if (Object.prototype.hasOwnProperty.call(object, key)) out[key] = object[key];
+  for (const [key, value] of Object.entries(object)) if (!(key in out)) out[key] = value;
+  return out;
+}
+
+/**
+ * The schema document with its author's key order (the core's JSON objects are sorted maps, so
+ * the document it returns has lost it; a form generated from `input.properties` wants it back):
+ * the caller's text or the embedded text, parsed here, when it is the same document; a derived one
+ * in the signature's order. Anything else keeps the core's document.
+ */
+function documentInOrder(source: ModelSchema['source'], document: Record<string, unknown>, givenText: string,
+  info: LoadedModelInfo): Record<string, unknown> {
+  let text: string | undefined;
+  if (source === 'given') text = givenText;
+  if (source === 'embedded') text = info.metadataProps.filter((p) => p.key === 'onnx_predict.schema').at(-1)?.value;
+  if (text !== undefined) {
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (sameJson(parsed, document)) return parsed as Record<string, unknown>;
+    } catch {
+      // the core parsed it; a text JSON.parse refuses keeps the core's document
+    }
+    return document;
+  }
+  if (source !== 'derived') return document;
+  const inputs = info.graph.input.map((i) => i.name);
+  const input = document.input as { properties?: Record<string, unknown>; required?: string[] } & Record<string, unknown>;
+  const rank = (name: string) => (inputs.includes(name) ? inputs.indexOf(name) : inputs.length);
+  return ordered({
+    ...document,
+    input: ordered({
+      ...input,
+      properties: ordered(input.properties ?? {}, inputs),
+      required: [...(input.required ?? [])].sort((a, b) => rank(a) - rank(b)),
+    }, ['type', 'properties', 'required']),
+    bind: ordered(document.bind as Record<string, unknown>, inputs),
+    output: ordered(document.output as Record<string, unknown>, info.graph.output.map((o) => o.name)),
+  }, ['version', 'input', 'bind', 'output']);
+}
+
 /** A loaded model. Owns a native predictor and an ORT session: call dispose() when done. */
 export class Model {
   #predictor: CorePredictor | undefined;
@@ -243,13 +297,13 @@ export class Model {
   /** The schema in force. */
   readonly schema: ModelSchema;
 
-  /** @internal */
-  constructor(predictor: CorePredictor, session: ort.InferenceSession) {
+  /** @internal schemaText: the schema the caller gave, as sent to the core ('' for none). */
+  constructor(predictor: CorePredictor, session: ort.InferenceSession, schemaText = '') {
     this.#predictor = predictor;
     this.#session = session;
     this.info = unwrap(predictor.info()) as LoadedModelInfo;
     const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean; fetches: string[] };
-    this.schema = { source: s.source, document: s.document };
+    this.schema = { source: s.source, document: documentInOrder(s.source, s.document, schemaText, this.info) };
     this.#readRecords = s.flatFields ? compileRecordReader(s.flatFields) : undefined;
     this.#chunkSize = s.chunkSize;
     this.#fixedBatch = s.fixedBatch;
@@ -440,7 +494,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     }
     throw new OnnxPredictError('invalid_model', `ONNX Runtime could not load the model: ${message}`);
   }
-  const model = new Model(predictor, session);
+  const model = new Model(predictor, session, schemaText);
   if (options.selfCheck ?? true) {
     try {
       await model.selfCheck();
