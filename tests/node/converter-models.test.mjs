@@ -217,3 +217,26 @@ test('a string outside the category list is an enum error, from the derived and 
   assert.deepEqual(errors.map((e) => [e.loc, e.type]), [[[0, 'sex'], 'int_from_float'], [[1, 'sex'], 'int_type']]);
   diabetes.dispose();
 });
+
+test('a ZipMap the rewrite must decline is loaded unchanged; when ONNX Runtime then refuses the model, the error says why', async () => {
+  // tests/fixtures/make_converter_models.py: the ZipMap's sequence output also feeds a
+  // SequenceLength node (main graph, or inside an If branch), so rewriting it would change the
+  // model; ONNX Runtime itself refuses the model as it is (SequenceLength takes no seq(map)).
+  const converter = new URL('../../build/fixtures/converter/', import.meta.url);
+  for (const [file, where] of [['declined_consumer.onnx', /also feeds/], ['declined_subgraph.onnx', /SequenceLength/]]) {
+    await assert.rejects(loadModel(readFileSync(new URL(file, converter))), (e) => {
+      assert.equal(e.code, 'invalid_model');
+      assert.match(e.message, /ONNX Runtime could not load the model/);
+      assert.match(e.message, /the ai\.onnx\.ml ZipMap is left unchanged/);
+      assert.equal(e.details.rewriteNotes.length, 1);
+      assert.equal(e.details.rewriteNotes[0].output, 'output_probability');
+      assert.match(e.details.rewriteNotes[0].note, where);
+      return true;
+    }, file);
+  }
+  // The core keeps working: a good model loads and predicts afterwards.
+  const model = await loadModel(`${base}/wine_pipeline.onnx`);
+  assert.equal((await model.predict(readJson('wine_pipeline.reference.json').cases[0].input)).output_label,
+    readJson('wine_pipeline.reference.json').cases[0].output.output_label);
+  model.dispose();
+});

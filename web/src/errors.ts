@@ -41,6 +41,8 @@ export interface OnnxPredictErrorDetails {
   /** For `self_check_failed`: the example's index and the result key that differs. */
   example?: number;
   key?: string;
+  /** For `invalid_model` from ONNX Runtime: what the ZipMap rewrite left unchanged, and why (docs/rewrite.md). */
+  rewriteNotes?: import('./model-info.js').RewriteNote[];
 }
 
 /** The one error type onnx-predict throws. `code` is stable; `message` says what to do next. */

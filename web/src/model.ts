@@ -486,13 +486,17 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     if (wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
     session = await ort.InferenceSession.create(runBytes, { executionProviders: options.executionProviders ?? ['wasm'] });
   } catch (error) {
+    const notes = (unwrap(predictor.info()) as LoadedModelInfo).rewrite.notes;
     predictor.delete();
     const message = String((error as Error)?.message ?? error);
     if (/no available backend/.test(message)) {
       throw new OnnxPredictError('runtime_unavailable', `ONNX Runtime Web could not start its wasm backend (${message}); ` +
         'if you self-host its files, point the wasmPaths option at the folder holding ort-wasm-simd-threaded.wasm and .mjs');
     }
-    throw new OnnxPredictError('invalid_model', `ONNX Runtime could not load the model: ${message}`);
+    // A ZipMap the rewrite declined is often why (its sequence output is also read elsewhere): say so.
+    const why = notes.length > 0 ? `; ${notes.map((n) => n.note).join('; ')}` : '';
+    throw new OnnxPredictError('invalid_model', `ONNX Runtime could not load the model: ${message}${why}`,
+      notes.length > 0 ? { rewriteNotes: notes } : {});
   }
   const model = new Model(predictor, session, schemaText);
   if (options.selfCheck ?? true) {
