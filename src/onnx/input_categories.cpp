@@ -14,8 +14,6 @@
 namespace onnx_predict::onnx {
 namespace {
 
-bool is_bytes(const Field& f) { return f.type == WireType::kLengthDelimited; }
-
 // What one node tells about the inputs it reads.
 struct NodeUse {
   std::vector<std::string_view> inputs;

@@ -16,7 +16,6 @@ namespace {
 
 using Kind = TypeInfo::Kind;
 
-bool is_bytes(const Field& f) { return f.type == WireType::kLengthDelimited; }
 bool is_varint(const Field& f) { return f.type == WireType::kVarint; }
 
 void assign_string(std::string& out, const Field& f) {

@@ -93,6 +93,9 @@ class MessageReader {
 // Scalar conversions from a field's wire value (protobuf's rules: int32 is a sign-extended varint).
 inline int64_t as_int64(const Field& f) { return static_cast<int64_t>(f.value); }
 inline int32_t as_int32(const Field& f) { return static_cast<int32_t>(static_cast<int64_t>(f.value)); }
+// A length-delimited field: a string, bytes or a nested message (the wire types every ONNX
+// string and message field must have; a field with another wire type is skipped as unknown).
+inline bool is_bytes(const Field& f) { return f.type == WireType::kLengthDelimited; }
 inline std::string_view as_string_view(const Field& f) {
   return {reinterpret_cast<const char*>(f.bytes.data()), f.bytes.size()};
 }

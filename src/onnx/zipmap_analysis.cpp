@@ -20,8 +20,6 @@ constexpr std::string_view kMlDomain = "ai.onnx.ml";
 constexpr size_t kMaxNameInNote = 120;    // longer names are cut in notes
 constexpr size_t kMaxKeptDimParam = 128;  // a longer symbolic batch dim is declared unknown instead
 
-bool is_bytes(const Field& f) { return f.type == WireType::kLengthDelimited; }
-
 NodeHead read_node_head(MessageReader& reader) {
   NodeHead node;
   Field f;

@@ -21,8 +21,6 @@ using zipmap_internal::GraphAnalysis;
 using zipmap_internal::quoted;
 using zipmap_internal::ZipMapNode;
 
-bool is_bytes(const Field& f) { return f.type == WireType::kLengthDelimited; }
-
 // TypeProto{tensor_type{elem_type: FLOAT, shape{dim{N}, dim{dim_value: C}}}}; N is left unknown
 // (an empty Dimension, as onnx.helper writes None) unless the ZipMap input declares it.
 ByteVector float_matrix_type(const std::optional<Dimension>& batch, size_t classes) {
