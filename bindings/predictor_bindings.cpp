@@ -1,8 +1,6 @@
 // Embind: the predictor behind a loaded model (web/src/model.ts). Created from the model bytes
 // and an optional schema document; holds the model's info, the schema in force, the packer and
 // the output decoder. ONNX Runtime Web runs the graph in JS between pack and decode.
-#include <algorithm>
-
 #include "bindings/interop.h"
 #include "common/json_text.h"
 #include "decode/decoder.h"
@@ -84,8 +82,7 @@ class Predictor {
   // schema() → {value: {source, document, flatFields: string[] | null, chunkSize, fixedBatch,
   // fetches: string[]}}. chunkSize: the model's fixed batch dimension (fixedBatch: every run must
   // have exactly that many rows), else limits.maxBatch, else 0 (one run per batch). fetches: the
-  // outputs the decoder reads, the ones to ask ONNX Runtime for (it cannot return a sequence or
-  // map output, so one left by a declined or disabled ZipMap rewrite must not be fetched).
+  // outputs to ask ONNX Runtime for (decode::outputs_to_fetch).
   val schema_info() const {
     return guarded([&] {
       const auto& flat = resolved_->document.validator.flat_shape();
@@ -101,7 +98,7 @@ class Predictor {
                             {"flatFields", fields},
                             {"chunkSize", chunk},
                             {"fixedBatch", resolved_->compatibility.fixed_batch.has_value()},
-                            {"fetches", fetches()}};
+                            {"fetches", onnx_predict::decode::outputs_to_fetch(resolved_->document.output, info_)}};
       return parse_json(out);
     });
   }
@@ -151,20 +148,6 @@ class Predictor {
   }
 
  private:
-  nlohmann::json fetches() const {
-    nlohmann::json names = nlohmann::json::array();
-    auto add = [&](const std::string& name) {
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-    };
-    for (const schema::OutputSpec& spec : resolved_->document.output) add(spec.from);
-    if (resolved_->document.output.empty()) {  // every tensor output, raw
-      for (const auto& out : info_.outputs) {
-        if (out.type && out.type->kind == onnx_predict::onnx::TypeInfo::Kind::kTensor) add(out.name);
-      }
-    }
-    return names;
-  }
-
   onnx_predict::onnx::ModelInfo info_;
   nlohmann::json rewrite_report_;
   std::vector<uint8_t> run_bytes_;  // the rewritten model until ORT has it; empty: run the bytes as given

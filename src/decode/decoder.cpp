@@ -452,4 +452,18 @@ std::vector<Json> decode_outputs(const std::vector<OutputSpec>& specs, const std
   return results;
 }
 
+std::vector<std::string> outputs_to_fetch(const std::vector<OutputSpec>& specs, const onnx::ModelInfo& model) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const OutputSpec& spec : specs) add(spec.from);
+  if (specs.empty()) {
+    for (const onnx::ValueInfo& out : model.outputs) {
+      if (out.type && out.type->kind == onnx::TypeInfo::Kind::kTensor) add(out.name);
+    }
+  }
+  return names;
+}
+
 }  // namespace onnx_predict::decode

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "onnx/model_info.h"
 #include "schema/schema_document.h"
 
 namespace onnx_predict::decode {
@@ -88,5 +89,11 @@ struct DecodedColumn {
 
 std::vector<DecodedColumn> decode_columns(const std::vector<schema::OutputSpec>& specs,
                                           const std::vector<OutputTensor>& outputs, size_t rows);
+
+// The model outputs decoding reads, the ones to ask ONNX Runtime for: each spec's `from`, once, in
+// spec order; with `specs` empty, every tensor output of the model (what decode_outputs then
+// returns raw). ONNX Runtime Web fails a whole run asked for a sequence or map output, so one left
+// by a declined or disabled ZipMap rewrite must not be fetched.
+std::vector<std::string> outputs_to_fetch(const std::vector<schema::OutputSpec>& specs, const onnx::ModelInfo& model);
 
 }  // namespace onnx_predict::decode

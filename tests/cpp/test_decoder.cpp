@@ -318,3 +318,22 @@ TEST_CASE("zero rows decode to no results once the tensors check out", "[decode]
   CHECK(error_code({spec("probabilities", Kind::kProbabilities, kIris)}, std::move(wrong_width), 0) ==
         ErrorCode::kSchemaMismatch);
 }
+
+TEST_CASE("the outputs to fetch: each spec's output once, or every tensor output without specs", "[decode]") {
+  onnx::ModelInfo model;
+  auto output = [&](std::string name, onnx::TypeInfo::Kind kind) {
+    onnx::TypeInfo type;
+    type.kind = kind;
+    model.outputs.push_back({std::move(name), type, ""});
+  };
+  output("label", onnx::TypeInfo::Kind::kTensor);
+  output("output_probability", onnx::TypeInfo::Kind::kSequence);  // a ZipMap left as it was
+  output("probabilities", onnx::TypeInfo::Kind::kTensor);
+  model.outputs.push_back({"untyped", std::nullopt, ""});
+
+  CHECK(outputs_to_fetch({}, model) == std::vector<std::string>{"label", "probabilities"});
+  std::vector<schema::OutputSpec> specs = {spec("probabilities", Kind::kProbabilities, kIris, 0, "probabilities"),
+                                           spec("best", Kind::kTopK, kIris, 1, "probabilities"),
+                                           spec("label", Kind::kLabel, kIris)};
+  CHECK(outputs_to_fetch(specs, model) == std::vector<std::string>{"probabilities", "label"});
+}
