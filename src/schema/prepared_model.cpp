@@ -16,17 +16,18 @@ PreparedModel prepare_model(onnx::Bytes model, const std::string& schema_json, b
   std::optional<Json> schema;
   if (!schema_json.empty()) schema = parse_json_text(schema_json, ErrorCode::kSchemaInvalid, "the schema");
 
-  DerivationHints hints;
-  if (!schema) {
+  auto hints = [&] {  // what the graph tells a derived schema
+    DerivationHints found;
     std::vector<std::string> string_inputs;
     for (const onnx::ValueInfo& input : info.inputs) {
       if (input.type && input.type->kind == onnx::TypeInfo::Kind::kTensor && input.type->elem_type == onnx::kString) {
         string_inputs.push_back(input.name);
       }
     }
-    hints.categories = onnx::one_hot_categories(run, string_inputs);
-    for (const onnx::ZipMapRewrite& r : rewrite.rewrites) hints.probabilities[r.new_output] = r.classes;
-  }
+    found.categories = onnx::one_hot_categories(run, string_inputs);
+    for (const onnx::ZipMapRewrite& r : rewrite.rewrites) found.probabilities[r.new_output] = r.classes;
+    return found;
+  };
   ResolvedSchema resolved = resolve_schema(info, schema, {}, hints);
   return {std::move(info), std::move(resolved), rewrite_zipmap, std::move(rewrite)};
 }

@@ -15,7 +15,7 @@ std::string_view schema_source_name(SchemaSource source) {
 }
 
 ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<Json>& given, ValidatorOptions options,
-                              const DerivationHints& hints) {
+                              const std::function<DerivationHints()>& hints) {
   SchemaSource source = SchemaSource::kDerived;
   Json text;
   if (given) {
@@ -28,7 +28,7 @@ ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<
         text = parse_json_text(value, ErrorCode::kSchemaInvalid, "the schema embedded in the model (metadata_props[\"onnx_predict.schema\"])");
       }
     }
-    if (source == SchemaSource::kDerived) text = derive_schema(model, hints);
+    if (source == SchemaSource::kDerived) text = derive_schema(model, hints ? hints() : DerivationHints{});
   }
   try {
     SchemaDocument document = parse_schema_document(text, options);

@@ -3,6 +3,7 @@
 // from its signature. The winner is compiled and checked against the model.
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include "onnx/model_info.h"
@@ -23,9 +24,9 @@ struct ResolvedSchema {
 };
 
 // Throws Error(kSchemaInvalid) when the winning document does not compile (an embedded one says
-// so in the message), Error(kSchemaMismatch) when it does not fit the model. `hints` feed a
-// derived schema only.
+// so in the message), Error(kSchemaMismatch) when it does not fit the model. `hints` is called
+// only when the schema is derived (reading them walks the graph).
 ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<Json>& given, ValidatorOptions options = {},
-                              const DerivationHints& hints = {});
+                              const std::function<DerivationHints()>& hints = {});
 
 }  // namespace onnx_predict::schema
