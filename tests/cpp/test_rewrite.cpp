@@ -35,6 +35,17 @@ using Buffer = std::vector<uint8_t>;
 const fs::path kConverterFixtures = test_support::kSourceDir / "build/fixtures/converter";
 const fs::path kPipelineFixtures = test_support::kSourceDir / "build/fixtures/pipelines";
 
+// The manifest.json a fixture generator (tests/fixtures/GENERATOR) wrote into folder.
+nlohmann::json read_manifest(const fs::path& folder, const std::string& generator) {
+  fs::path path = folder / "manifest.json";
+  if (!fs::exists(path)) {
+    FAIL("missing " << path.string() << ": run `/usr/bin/python3 tests/fixtures/" << generator << " " << folder.string()
+                    << "` first (scripts/test.sh does)");
+  }
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
 // For tests/fixtures/check_rewritten.py: written whole, then renamed, as another build's tests may read it.
 void write_rewritten(const fs::path& folder, const std::string& file, const Buffer& bytes) {
   fs::path out = folder / (file.substr(0, file.size() - 5) + ".rewritten.onnx");
@@ -432,13 +443,7 @@ TEST_CASE("malformed bytes, an empty buffer or a model without a graph are inval
 }
 
 TEST_CASE("the converter fixtures are rewritten into their hand-made twins, and python3-onnx checks the result", "[rewrite]") {
-  fs::path manifest_path = kConverterFixtures / "manifest.json";
-  if (!fs::exists(manifest_path)) {
-    FAIL("missing " << manifest_path.string() << ": run `/usr/bin/python3 tests/fixtures/make_converter_models.py "
-                    << kConverterFixtures.string() << "` first (scripts/test.sh does)");
-  }
-  std::ifstream in(manifest_path);
-  nlohmann::json manifest = nlohmann::json::parse(in);
+  nlohmann::json manifest = read_manifest(kConverterFixtures, "make_converter_models.py");
   size_t rewritten = 0, declined = 0;
   for (const nlohmann::json& entry : manifest) {
     std::string file = entry["file"];
@@ -473,13 +478,7 @@ TEST_CASE("the converter fixtures are rewritten into their hand-made twins, and 
 }
 
 TEST_CASE("the trained converter-shaped classifiers are rewritten, and python3-onnx checks the result", "[rewrite]") {
-  fs::path manifest_path = kPipelineFixtures / "manifest.json";
-  if (!fs::exists(manifest_path)) {
-    FAIL("missing " << manifest_path.string() << ": run `/usr/bin/python3 tests/fixtures/make_pipeline_models.py "
-                    << kPipelineFixtures.string() << "` first (scripts/test.sh does)");
-  }
-  std::ifstream in(manifest_path);
-  nlohmann::json manifest = nlohmann::json::parse(in);
+  nlohmann::json manifest = read_manifest(kPipelineFixtures, "make_pipeline_models.py");
   size_t rewritten = 0;
   for (const nlohmann::json& entry : manifest) {
     std::string file = entry["model"];
