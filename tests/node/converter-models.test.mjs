@@ -4,11 +4,13 @@
 // the package entry over a real HTTP server on 127.0.0.1, as a user would load them.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import * as ort from 'onnxruntime-web/wasm';
 import { loadModel, OnnxPredictError } from 'onnx-predict';
+
+import { startStaticServer } from '../../scripts/static-server.mjs';
 
 const TOLERANCE = 1e-5;
 const dir = new URL('../../build/fixtures/pipelines/', import.meta.url);
@@ -22,17 +24,8 @@ let server;
 let base;
 
 before(async () => {
-  server = createServer((req, res) => {
-    const name = decodeURIComponent(new URL(req.url, 'http://x').pathname.slice(1));
-    if (!/^[a-z_]+(\.nozipmap)?\.onnx$/.test(name) || !existsSync(new URL(name, dir))) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    const body = readFileSync(new URL(name, dir));
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${server.address().port}`;
+  server = await startStaticServer({ routes: { '/': fileURLToPath(dir) } });
+  base = server.url;
   ort.env.wasm.numThreads = 1;
 });
 after(() => server.close());

@@ -5,11 +5,13 @@
 // `bind` (as a user without the package would pack them).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import * as ort from 'onnxruntime-web/wasm';
 import { loadModel } from 'onnx-predict';
+
+import { startStaticServer } from '../../scripts/static-server.mjs';
 
 const TOLERANCE = 1e-5;
 const modelsDir = new URL('../../models/', import.meta.url);
@@ -18,17 +20,8 @@ let server;
 let base;
 
 before(async () => {
-  server = createServer((req, res) => {
-    const name = decodeURIComponent(new URL(req.url, 'http://x').pathname.slice(1));
-    if (!modelFiles.includes(name)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    const body = readFileSync(new URL(name, modelsDir));
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${server.address().port}`;
+  server = await startStaticServer({ routes: { '/': fileURLToPath(modelsDir) } });
+  base = server.url;
 });
 after(() => server.close());
 
