@@ -33,7 +33,12 @@ const { values: args } = parseArgs({
 });
 const SIZES = args.sizes.split(',').map(Number);
 const REPS = args.quick ? 3 : Number(args.reps);
-const WARMUP = args.quick ? 1 : 2;
+// Warm-up rounds (all pipelines, interleaved) continue until every pipeline has run for
+// WARMUP_MS or WARMUP_MAX rounds, and at least WARMUP_MIN: V8 needs about ten calls of a 10,000-
+// record batch before its optimised code settles (with 2 warm-ups the figures swung 5x between runs).
+const WARMUP_MIN = args.quick ? 1 : 3;
+const WARMUP_MS = args.quick ? 0 : 400;
+const WARMUP_MAX = 40;
 const LOOP_MAX_N = 10_000;  // B at 100,000 would take minutes per model for a figure we already know
 const MIN_SAMPLE_RECORDS = 1000;  // small N: a timed sample repeats the call until it covers this many records
 
@@ -211,16 +216,23 @@ async function benchModel(file) {
 
     const repeat = Math.max(1, Math.ceil(MIN_SAMPLE_RECORDS / n));
     const samples = Object.fromEntries(Object.keys(pipelines).map((k) => [k, []]));
-    for (let rep = 0; rep < WARMUP + REPS; rep++) {
+    const warmed = Object.fromEntries(Object.keys(pipelines).map((k) => [k, 0]));  // ms spent warming each
+    let warmups = 0;
+    const warming = () => warmups < WARMUP_MIN
+      || (warmups < WARMUP_MAX && Object.entries(pipelines).some(([k, run]) => run && warmed[k] < WARMUP_MS));
+    for (let rep = 0; warming() || rep < warmups + REPS; rep++) {
+      const warm = warming();
       for (const [key, run] of Object.entries(pipelines)) {
         if (!run) continue;
         const start = process.hrtime.bigint();
         for (let k = 0; k < repeat; k++) await run();
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        if (rep >= WARMUP) samples[key].push((n * repeat) / seconds);
+        if (warm) warmed[key] += seconds * 1e3;
+        else samples[key].push((n * repeat) / seconds);
       }
+      if (warm) warmups++;
     }
-    const row = { model: file.replace(/\.onnx$/, ''), n, repeat };
+    const row = { model: file.replace(/\.onnx$/, ''), n, repeat, warmups };
     for (const [key, values] of Object.entries(samples)) row[key] = values.length ? Math.round(median(values)) : null;
     rows.push(row);
     console.error(`  ${file} N=${n}: ${['A', 'B', 'C', 'D', 'E', 'S'].map((k) => `${k} ${row[k] ?? '–'}`).join('  ')}`);
@@ -241,13 +253,14 @@ const result = {
   machine: machine(),
   command: args.command,
   date: new Date().toISOString(),
-  method: { reps: REPS, warmup: WARMUP, min_sample_records: MIN_SAMPLE_RECORDS, loop_max_n: LOOP_MAX_N, ort_threads: 1 },
+  method: { reps: REPS, warmup: { min_rounds: WARMUP_MIN, min_ms_per_pipeline: WARMUP_MS, max_rounds: WARMUP_MAX }, min_sample_records: MIN_SAMPLE_RECORDS, loop_max_n: LOOP_MAX_N, ort_threads: 1 },
   rows,
 };
 writeResults('pipelines', result);
 writeReadmeSection('pipelines', `## Pipelines: the package against raw ORT, the per-record loop and hand-written JS
 
-Records/s (median of ${REPS} timed repetitions after ${WARMUP} warm-ups, pipelines interleaved
+Records/s (median of ${REPS} timed repetitions after warm-up rounds until each pipeline has run
+${WARMUP_MS} ms (${WARMUP_MIN} to ${WARMUP_MAX} rounds; \`warmups\` in results.json), pipelines interleaved
 repetition by repetition, one Node process, ONNX Runtime Web ${ort.env.versions?.web ?? ''} wasm with 1 thread). Records are
 the models' held-out cases (models/*.reference.json), cycled to N, as fresh objects. For small N a
 timed sample repeats the call until it covers ${MIN_SAMPLE_RECORDS} records. B runs up to N = ${LOOP_MAX_N.toLocaleString('en')}.

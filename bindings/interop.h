@@ -10,6 +10,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -116,23 +117,83 @@ std::vector<T> copy_array(const val& array) {
   return out;
 }
 
+// Reusable wasm-heap columns a predictor lends to JS for one batch (stageColumns): JS writes field
+// i's tags at tags[i * rows ...] and its numbers at numbers[i * rows ...] through heap views, then
+// packs with {staged: i} columns, so the values are never copied across. Grows, never shrinks.
+class ColumnStaging {
+ public:
+  // Room for `fields` columns of `rows` rows; the tags are cleared (Missing). Returns the byte
+  // addresses {tags, numbers} for JS's views (valid until the next call into the core).
+  val stage(size_t fields, size_t rows) {
+    rows_ = rows;
+    fields_ = fields;
+    tags_.assign(fields * rows, 0);
+    if (numbers_.size() < fields * rows) numbers_.resize(fields * rows);
+    val out = val::object();
+    out.set("tags", static_cast<double>(reinterpret_cast<uintptr_t>(tags_.data())));
+    out.set("numbers", static_cast<double>(reinterpret_cast<uintptr_t>(numbers_.data())));
+    return out;
+  }
+  std::span<const uint8_t> tags(size_t field, size_t rows) const { return {tags_.data() + checked(field, rows) * rows_, rows_}; }
+  std::span<const double> numbers(size_t field, size_t rows) const { return {numbers_.data() + checked(field, rows) * rows_, rows_}; }
+
+ private:
+  size_t checked(size_t field, size_t rows) const {
+    if (field >= fields_ || rows != rows_) throw Error(ErrorCode::kInvalidArgument, "a staged column does not match the staged batch");
+    return field;
+  }
+  std::vector<uint8_t> tags_;
+  std::vector<double> numbers_;
+  size_t fields_ = 0, rows_ = 0;
+};
+
+// Copies a JS Uint8Array into `out`, reusing its storage (no zero-fill where it already has the
+// room); empty when absent.
+inline void copy_into(const val& bytes, std::vector<uint8_t>& out) {
+  if (bytes.isUndefined() || bytes.isNull()) {
+    out.clear();
+    return;
+  }
+  size_t size = bytes["length"].as<size_t>();
+  if (out.capacity() < size) std::vector<uint8_t>().swap(out);  // growing: nothing old to keep
+  out.resize(size);
+  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", bytes);
+}
+
 // One column as JS hands it over: {name, tags: Uint8Array, numbers?: Float64Array,
-// offsets?: Uint32Array, data?: Uint8Array (UTF-8 of the strings, back to back)}.
+// offsets?: Uint32Array, data?: Uint8Array (UTF-8 of the strings, back to back)}, or with
+// `staged: i` instead of tags and numbers: staged column i (ColumnStaging).
 struct ColumnCopy {
   std::string name;
   std::vector<uint8_t> tags;
   std::vector<double> numbers;
   std::vector<uint32_t> offsets;
   std::vector<char> data;
+  std::span<const uint8_t> tag_view;
+  std::span<const double> number_view;
 
-  explicit ColumnCopy(const val& column)
+  ColumnCopy(const val& column, const ColumnStaging* staging, size_t rows)
       : name(column["name"].isString() ? column["name"].as<std::string>() : std::string()),
-        tags(copy_array<uint8_t>(column["tags"])),
-        numbers(copy_array<double>(column["numbers"])),
         offsets(copy_array<uint32_t>(column["offsets"])),
-        data(copy_array<char>(column["data"])) {}
+        data(copy_array<char>(column["data"])) {
+    val staged = column["staged"];
+    if (staged.isNumber()) {
+      if (!staging) throw Error(ErrorCode::kInvalidArgument, "no staged columns here");
+      double field = staged.as<double>();
+      if (!(field >= 0) || field >= 4294967296.0) throw Error(ErrorCode::kInvalidArgument, "a staged column does not match the staged batch");
+      tag_view = staging->tags(static_cast<size_t>(field), rows);
+      number_view = staging->numbers(static_cast<size_t>(field), rows);
+    } else {
+      tags = copy_array<uint8_t>(column["tags"]);
+      numbers = copy_array<double>(column["numbers"]);
+      tag_view = tags;
+      number_view = numbers;
+    }
+  }
+  ColumnCopy(const ColumnCopy&) = delete;
+  ColumnCopy& operator=(const ColumnCopy&) = delete;
 
-  onnx_predict::batch::ColumnView view() const { return {name, tags, numbers, offsets, {data.data(), data.size()}}; }
+  onnx_predict::batch::ColumnView view() const { return {name, tag_view, number_view, offsets, {data.data(), data.size()}}; }
 };
 
 // {records, tensors: [{name, dtype, dims, data: Uint8Array | strings}], rowMap: Uint32Array, errors}.
@@ -165,20 +226,23 @@ inline val packed_batch_to_js(const onnx_predict::batch::PackedBatch& batch) {
 }
 
 
-// packColumns(rows, columns, nonObjects?) for a packer: the columns' arrays are copied in once,
-// the tensors and errors copied out once — one boundary crossing per batch per direction.
-inline val pack_columns_call(onnx_predict::batch::Packer& packer, double rows, const val& columns, const val& non_objects) {
+// packColumns(rows, columns, nonObjects?) for a packer: the columns' arrays are copied in once
+// (staged columns not at all), the tensors and errors copied out once — one boundary crossing per
+// batch per direction.
+inline val pack_columns_call(onnx_predict::batch::Packer& packer, double rows, const val& columns, const val& non_objects,
+                             const ColumnStaging* staging = nullptr) {
   if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
-  std::vector<ColumnCopy> copies;
+  size_t n = static_cast<size_t>(rows);
   size_t count = columns["length"].as<size_t>();
+  std::vector<std::unique_ptr<ColumnCopy>> copies;
   copies.reserve(count);
-  for (size_t i = 0; i < count; ++i) copies.emplace_back(columns[i]);
+  for (size_t i = 0; i < count; ++i) copies.push_back(std::make_unique<ColumnCopy>(columns[i], staging, n));
   std::vector<onnx_predict::batch::ColumnView> views;
-  for (const ColumnCopy& c : copies) views.push_back(c.view());
-  std::optional<ColumnCopy> others;
-  if (!non_objects.isUndefined() && !non_objects.isNull()) others.emplace(non_objects);
+  for (const auto& c : copies) views.push_back(c->view());
+  std::unique_ptr<ColumnCopy> others;
+  if (!non_objects.isUndefined() && !non_objects.isNull()) others = std::make_unique<ColumnCopy>(non_objects, nullptr, n);
   onnx_predict::batch::ColumnView others_view = others ? others->view() : onnx_predict::batch::ColumnView{};
-  return packed_batch_to_js(packer.pack_columns(static_cast<size_t>(rows), views, others ? &others_view : nullptr));
+  return packed_batch_to_js(packer.pack_columns(n, views, others ? &others_view : nullptr));
 }
 
 }  // namespace onnx_predict::bindings

@@ -28,7 +28,8 @@ const char* form_name(onnx_predict::decode::DecodedColumn::Form form) {
   return "json";
 }
 
-// Decoded columns → JS: numbers and indices as one typed array each, class names once per batch.
+// Decoded columns → JS: numbers and indices as one heap view each (valid until the next call into
+// the core: web/src/model.ts reads them at once), class names once per batch.
 val decoded_columns_to_js(const std::vector<onnx_predict::decode::DecodedColumn>& columns) {
   val out = val::array();
   for (const auto& c : columns) {
@@ -36,8 +37,8 @@ val decoded_columns_to_js(const std::vector<onnx_predict::decode::DecodedColumn>
     column.set("name", c.name);
     column.set("form", std::string(form_name(c.form)));
     column.set("width", static_cast<double>(c.width));
-    if (!c.numbers.empty()) column.set("numbers", typed_copy<double>("Float64Array", c.numbers));
-    if (!c.indices.empty()) column.set("indices", typed_copy<uint32_t>("Uint32Array", c.indices));
+    if (!c.numbers.empty()) column.set("numbers", val(emscripten::typed_memory_view(c.numbers.size(), c.numbers.data())));
+    if (!c.indices.empty()) column.set("indices", val(emscripten::typed_memory_view(c.indices.size(), c.indices.data())));
     if (!c.names.empty()) {
       val names = val::array();
       for (const std::string& name : c.names) names.call<void>("push", name);
@@ -107,20 +108,34 @@ class Predictor {
     return guarded([&] { return packed_batch_to_js(packer_.pack_json(text)); });
   }
 
+  // stageColumns(rows) → {value: {tags, numbers}}: heap addresses of one tag array and one number
+  // array per flat field (ColumnStaging), cleared, for the record reader to fill; packColumns then
+  // takes {staged: i} columns.
+  val stage_columns(double rows) {
+    return guarded([&] {
+      if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
+      const auto& flat = resolved_->document.validator.flat_shape();
+      if (!flat) throw Error(ErrorCode::kInvalidArgument, "columns need an input schema of scalar fields (a flat object)");
+      return staging_.stage(flat->fields.size(), static_cast<size_t>(rows));
+    });
+  }
+
   val pack_columns(double rows, const val& columns, const val& non_objects) {
-    return guarded([&] { return pack_columns_call(packer_, rows, columns, non_objects); });
+    return guarded([&] { return pack_columns_call(packer_, rows, columns, non_objects, &staging_); });
   }
 
   // decode(outputs: [{name, dataType, dims, data?: Uint8Array, strings?: string[] (distinct),
   //                   stringIndices?: Uint32Array (element i is strings[stringIndices[i]])}], rows)
   //   → {value: [{name, form, width, numbers?: Float64Array, indices?: Uint32Array, names?: string[],
   //      json?: unknown[]}]}: one decoded column per output spec (src/decode/decoder.h,
-  //   DecodedColumn), which web/src/model.ts turns into one result object per row.
-  val decode(const val& outputs, double rows) const {
+  //   DecodedColumn), which web/src/model.ts turns into one result object per row. numbers and
+  //   indices are views of the predictor's buffers: read them before calling into the core again.
+  val decode(const val& outputs, double rows) {
     return guarded([&] {
       if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
       size_t count = outputs["length"].as<size_t>();
-      std::vector<std::vector<uint8_t>> buffers(count);
+      std::vector<std::vector<uint8_t>>& buffers = output_buffers_;
+      buffers.resize(count);
       std::vector<onnx_predict::decode::OutputTensor> tensors(count);
       for (size_t i = 0; i < count; ++i) {
         val o = outputs[i];
@@ -129,7 +144,7 @@ class Predictor {
         t.data_type = o["dataType"].as<int32_t>();
         val dims = o["dims"];
         for (size_t d = 0, n = dims["length"].as<size_t>(); d < n; ++d) t.dims.push_back(static_cast<int64_t>(dims[d].as<double>()));
-        buffers[i] = copy_array<uint8_t>(o["data"]);
+        copy_into(o["data"], buffers[i]);
         t.data = buffers[i];
         val strings = o["strings"];
         if (!strings.isUndefined() && !strings.isNull()) {
@@ -143,7 +158,8 @@ class Predictor {
           }
         }
       }
-      return decoded_columns_to_js(onnx_predict::decode::decode_columns(resolved_->document.output, tensors, static_cast<size_t>(rows)));
+      decoded_ = onnx_predict::decode::decode_columns(resolved_->document.output, tensors, static_cast<size_t>(rows));
+      return decoded_columns_to_js(decoded_);
     });
   }
 
@@ -153,6 +169,9 @@ class Predictor {
   std::vector<uint8_t> run_bytes_;  // the rewritten model until ORT has it; empty: run the bytes as given
   std::unique_ptr<schema::ResolvedSchema> resolved_;  // stable address: the packer refers to its document
   onnx_predict::batch::Packer packer_;
+  ColumnStaging staging_;                              // the record reader's columns, reused per batch
+  std::vector<std::vector<uint8_t>> output_buffers_;  // ORT's outputs copied in, reused per batch
+  std::vector<onnx_predict::decode::DecodedColumn> decoded_;  // the last decode, viewed from JS
 };
 
 // createPredictor(bytes, schemaJson, rewriteZipMap) → {value: Predictor} | {error}. schemaJson ""
@@ -174,6 +193,7 @@ EMSCRIPTEN_BINDINGS(onnx_predict_predictor) {
       .function("takeModelBytes", &Predictor::take_model_bytes)
       .function("schema", &Predictor::schema_info)
       .function("packJson", &Predictor::pack_json)
+      .function("stageColumns", &Predictor::stage_columns)
       .function("packColumns", &Predictor::pack_columns)
       .function("decode", &Predictor::decode);
 }

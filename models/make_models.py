@@ -120,11 +120,11 @@ def iris():
         "LinearClassifier", ["X"], ["label", "probabilities"], domain="ai.onnx.ml",
         coefficients=clf.coef_.astype(np.float32).flatten().tolist(),
         intercepts=clf.intercept_.astype(np.float32).tolist(),
-        classlabels_strings=classes, multi_class=1, post_transform="SOFTMAX")
+        classlabels_ints=list(range(len(classes))), multi_class=1, post_transform="SOFTMAX")
     graph = helper.make_graph(
         [node], "iris_logistic_regression",
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", 4])],
-        [helper.make_tensor_value_info("label", TensorProto.STRING, ["N"]),
+        [helper.make_tensor_value_info("label", TensorProto.INT64, ["N"]),
          helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 3])])
     model = finish(graph, "Iris species from sepal and petal sizes: scikit-learn LogisticRegression, "
                           f"held-out accuracy {clf.score(x_test, y_test):.3f}.",

@@ -8,9 +8,13 @@ import { compileRecordReader, recordsToColumns } from '../../dist/columns.js';
 const FIELDS = ['a', 'b', 's', 'constructor'];
 
 // Column lists compared by name; a column whose tags are all Missing is the same as no column.
-function normalise({ columns, nonObjects }) {
-  const rows = {};
-  for (const c of columns) {
+function normalise({ columns, nonObjects }, staging) {
+  const rows = Object.create(null);  // (a column may be named __proto__)
+  for (let c of columns) {
+    if (c.staged !== undefined) {  // tags and numbers in the staging arrays, `rows` per column
+      const n = staging.tags.length / FIELDS.length;
+      c = { ...c, tags: staging.tags.subarray(c.staged * n, (c.staged + 1) * n), numbers: staging.numbers.subarray(c.staged * n, (c.staged + 1) * n) };
+    }
     if (c.tags.every((t) => t === 0)) continue;
     const text = (r) => (c.offsets ? new TextDecoder().decode(c.data.subarray(c.offsets[r], c.offsets[r + 1])) : undefined);
     rows[c.name] = Array.from(c.tags, (t, r) => [t, t === 1 ? c.numbers[r] : undefined, t >= 5 ? text(r) : undefined]);
@@ -34,11 +38,18 @@ test('the compiled reader gives the generic columns for every kind of record', (
     { a: { nested: [1] }, b: [1, 2], s: 5 },      // objects and arrays as values
     inherited,                                    // an inherited field: own keys only, as JSON would
     new WithGetter(),                             // a prototype getter: not an own key
+    JSON.parse('{"a": 1, "__proto__": {"b": 2}}'),  // an own "__proto__" key (JSON.parse makes one)
+    Object.defineProperty(Object.create({ b: 2 }), '__proto__', { value: undefined, enumerable: true }),
     null, 42, 'text', [1, 2], undefined,          // not objects at all
     {},
   ];
   const read = compileRecordReader(FIELDS);
   assert.deepEqual(normalise(read(records)), normalise(recordsToColumns(records)));
+  // Into staged columns (what the core lends for a batch), and for a range of the records.
+  const staging = { tags: new Uint8Array(FIELDS.length * records.length), numbers: new Float64Array(FIELDS.length * records.length) };
+  assert.deepEqual(normalise(read(records, staging), staging), normalise(recordsToColumns(records)));
+  const part = { tags: new Uint8Array(FIELDS.length * 7), numbers: new Float64Array(FIELDS.length * 7) };
+  assert.deepEqual(normalise(read(records, part, 5, 7), part), normalise(recordsToColumns(records.slice(5, 12))));
 });
 
 test('the compiled reader handles large batches of mixed validity like the generic walk', () => {

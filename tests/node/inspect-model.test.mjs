@@ -17,7 +17,7 @@ test('the iris model reads with its signature, metadata and stats', async () => 
   assert.deepEqual(info.graph.input, [{
     name: 'X', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 4 }] } } },
   }]);
-  assert.deepEqual(info.graph.output.map((o) => [o.name, o.type.tensorType.elemType]), [['label', 8], ['probabilities', 1]]);
+  assert.deepEqual(info.graph.output.map((o) => [o.name, o.type.tensorType.elemType]), [['label', 7], ['probabilities', 1]]);
   const schema = JSON.parse(info.metadataProps.find((p) => p.key === 'onnx_predict.schema').value);
   assert.deepEqual(schema.bind.X.features, ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
   assert.deepEqual(info.stats.opTypes, { 'ai.onnx.ml': { LinearClassifier: 1 } });

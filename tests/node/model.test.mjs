@@ -49,7 +49,7 @@ test('predictions equal raw ONNX Runtime Web on the same float32 inputs, bit for
   const raw = await session.run({ X: new ort.Tensor('float32', input, [batch.length, 4]) });
   const classes = ['setosa', 'versicolor', 'virginica'];
   results.forEach((result, i) => {
-    assert.equal(result.label, raw.label.data[i]);
+    assert.equal(result.label, classes[Number(raw.label.data[i])]);
     classes.forEach((c, k) => assert.equal(result.probabilities[c], raw.probabilities.data[i * 3 + k], `row ${i} ${c}`));
   });
   await session.release();
@@ -260,21 +260,27 @@ test('predictColumns from typed arrays gives what predictBatch gives for the sam
   model.dispose();
 });
 
-test('int64 labels (ORT returns a BigInt64Array) decode to class names and to numbers', async () => {
-  // The iris classifier with integer class labels, as scikit-learn converters export it.
-  const bytes = execFileSync('/usr/bin/python3', ['-c', `
+/** models/iris.onnx without its embedded schema; with string class labels when `stringLabels`. */
+function irisVariant(stringLabels) {
+  return execFileSync('/usr/bin/python3', ['-c', `
 import sys, onnx
 from onnx import helper, TensorProto
 m = onnx.load(sys.argv[1])
-node = m.graph.node[0]
-for a in list(node.attribute):
-    if a.name == 'classlabels_strings':
-        node.attribute.remove(a)
-node.attribute.append(helper.make_attribute('classlabels_ints', [0, 1, 2]))
-m.graph.output[0].type.tensor_type.elem_type = TensorProto.INT64
+if sys.argv[2] == 'strings':
+    node = m.graph.node[0]
+    for a in list(node.attribute):
+        if a.name == 'classlabels_ints':
+            node.attribute.remove(a)
+    node.attribute.append(helper.make_attribute('classlabels_strings', ['setosa', 'versicolor', 'virginica']))
+    m.graph.output[0].type.tensor_type.elem_type = TensorProto.STRING
 del m.metadata_props[:]
 sys.stdout.buffer.write(m.SerializeToString())
-`, new URL('../../models/iris.onnx', import.meta.url).pathname]);
+`, new URL('../../models/iris.onnx', import.meta.url).pathname, stringLabels ? 'strings' : 'ints']);
+}
+
+test('int64 labels (ORT returns a BigInt64Array) decode to class names and to numbers', async () => {
+  // models/iris.onnx has integer class labels, as scikit-learn converters export iris's targets.
+  const bytes = irisVariant(false);
   const named = await loadModel(bytes, { schema: {
     version: 1,
     input: { type: 'object', properties: Object.fromEntries(IRIS_FEATURES.map((f) => [f, { type: 'number' }])), required: IRIS_FEATURES },
@@ -294,6 +300,20 @@ sys.stdout.buffer.write(m.SerializeToString())
   assert.equal(raw.label, 2);
   assert.equal(raw.probabilities.length, 3);
   derived.dispose();
+});
+
+test('string labels (ORT returns strings) decode as they are, the same across a batch', async () => {
+  const model = await loadModel(irisVariant(true), { schema: {
+    version: 1,
+    input: { type: 'object', properties: Object.fromEntries(IRIS_FEATURES.map((f) => [f, { type: 'number' }])), required: IRIS_FEATURES },
+    bind: { X: { dtype: 'float32', features: IRIS_FEATURES } },
+    output: { species: { from: 'label', kind: 'label' } },
+  } });
+  const records = [{ sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 },
+    { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }];
+  const { results } = await model.predictBatch([...records, ...records, ...records]);
+  assert.deepEqual(results.map((r) => r.species), ['virginica', 'setosa', 'virginica', 'setosa', 'virginica', 'setosa']);
+  model.dispose();
 });
 
 test('result objects: top_k lists, and class names like __proto__ become own keys', async () => {

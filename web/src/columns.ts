@@ -7,19 +7,38 @@ const enum Tag { Missing = 0, Number = 1, False = 2, True = 3, Null = 4, String 
 
 export interface Column {
   name: string;
-  tags: Uint8Array;
+  tags?: Uint8Array;
   numbers?: Float64Array;
+  /** Instead of tags and numbers: the core's staged column of that index (Staging). */
+  staged?: number;
   offsets?: Uint32Array;
   data?: Uint8Array;
+}
+
+/**
+ * The core's staged columns for one batch (bindings/interop.h, ColumnStaging): views of the wasm
+ * heap where field i's tags are tags[i * rows ...] (cleared) and its numbers numbers[i * rows ...].
+ * Writing there spares building JS arrays and copying them into the core.
+ */
+export interface Staging {
+  tags: Uint8Array;
+  numbers: Float64Array;
 }
 
 class ColumnBuilder {
   readonly tags: Uint8Array;
   numbers: Float64Array | undefined;
   texts: (string | undefined)[] | undefined;
+  readonly staged: number | undefined;
 
-  constructor(readonly name: string, readonly rows: number) {
-    this.tags = new Uint8Array(rows);
+  constructor(readonly name: string, readonly rows: number, staging?: Staging, index = 0) {
+    if (staging) {
+      this.staged = index;
+      this.tags = staging.tags.subarray(index * rows, (index + 1) * rows);
+      this.numbers = staging.numbers.subarray(index * rows, (index + 1) * rows);
+    } else {
+      this.tags = new Uint8Array(rows);
+    }
   }
 
   /** Row `row` back to Missing (its number, if any, is ignored from then on). */
@@ -54,7 +73,8 @@ class ColumnBuilder {
   }
 
   build(): Column {
-    const column: Column = { name: this.name, tags: this.tags, numbers: this.numbers };
+    const column: Column = this.staged === undefined ? { name: this.name, tags: this.tags, numbers: this.numbers }
+      : { name: this.name, staged: this.staged };
     if (this.texts) {
       // `texts` is sparse (rows without a string are holes, which map/forEach skip): Array.from
       // visits every row.
@@ -98,7 +118,10 @@ class ColumnSet {
   readonly builders = new Map<string, ColumnBuilder>();
   others: ColumnBuilder | undefined;
 
-  constructor(readonly rows: number) {}
+  /** With staging, `fields[i]` is read into staged column i. */
+  constructor(readonly rows: number, fields?: readonly string[], staging?: Staging) {
+    if (fields && staging) fields.forEach((name, i) => this.builders.set(name, new ColumnBuilder(name, rows, staging, i)));
+  }
 
   column(key: string): ColumnBuilder {
     let builder = this.builders.get(key);
@@ -119,16 +142,20 @@ class ColumnSet {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** The columns of `records` (every key any record has) and the rows that are not objects at all. */
-export function recordsToColumns(records: readonly unknown[]): { columns: Column[]; nonObjects: Column | undefined } {
-  const set = new ColumnSet(records.length);
+/**
+ * The columns of records[from .. from + rows) (every key any of them has; row r is records[from + r])
+ * and the rows that are not objects at all.
+ */
+export function recordsToColumns(records: readonly unknown[], _staging?: Staging, from = 0, rows = records.length - from):
+  { columns: Column[]; nonObjects: Column | undefined } {
+  const set = new ColumnSet(rows);
   // Records of one shape list their keys in the same order: the builder for the key at position
   // i is usually the previous record's, found by comparing (interned) strings, not by hashing.
   const keyAt: string[] = [];
   const builderAt: ColumnBuilder[] = [];
   const hasOwn = Object.prototype.hasOwnProperty;
-  for (let r = 0; r < records.length; r++) {
-    const record = records[r];
+  for (let r = 0; r < rows; r++) {
+    const record = records[from + r];
     if (!isRecord(record)) {
       set.setNonObject(r, record);
       continue;
@@ -147,7 +174,9 @@ export function recordsToColumns(records: readonly unknown[]): { columns: Column
   return set.build();
 }
 
-export type RecordReader = (records: readonly unknown[]) => { columns: Column[]; nonObjects: Column | undefined };
+/** Reads records[from .. from + rows) (default: all of them), into `staging` where given. */
+export type RecordReader = (records: readonly unknown[], staging?: Staging, from?: number, rows?: number) =>
+  { columns: Column[]; nonObjects: Column | undefined };
 
 /**
  * recordsToColumns specialised to a schema's flat fields: a function generated once per model
@@ -162,14 +191,17 @@ export type RecordReader = (records: readonly unknown[]) => { columns: Column[];
  */
 export function compileRecordReader(fields: readonly string[]): RecordReader {
   const body = [
-    'const rows = records.length;',
     'const fieldBuilders = fields.map((name) => set.column(name));',
-    ...fields.map((_, i) => `const b${i} = fieldBuilders[${i}], t${i} = b${i}.tags, n${i} = (b${i}.numbers = new Float64Array(rows));`),
+    ...fields.map((_, i) => `const b${i} = fieldBuilders[${i}], t${i} = b${i}.tags, n${i} = (b${i}.numbers ??= new Float64Array(rows));`),
     'for (let r = 0; r < rows; r++) {',
-    '  const rec = records[r];',
+    '  const rec = records[from + r];',
     '  if (!isRecord(rec)) { set.setNonObject(r, rec); continue; }',
-    '  const proto = Object.getPrototypeOf(rec);',
-    '  if (proto !== Object.prototype && proto !== null) { reread(set, fieldBuilders, rec, r); continue; }',  // class instances: own keys only
+    // The prototype through the __proto__ accessor, which V8 inlines (Object.getPrototypeOf was
+    // half the reader's time). A null-prototype object has no accessor and gives undefined, as
+    // does an object with an own "__proto__" key of undefined (checked the slow way); another own
+    // "__proto__" key (JSON.parse makes those) is not Object.prototype, so that record is reread.
+    "  const proto = rec.__proto__;",
+    '  if (proto !== Object.prototype && (proto !== undefined || Object.getPrototypeOf(rec) !== null)) { reread(set, fieldBuilders, rec, r); continue; }',  // class instances: own keys only
     '  let present = 0, v;',
     ...fields.map((f, i) => {
       const key = JSON.stringify(f);
@@ -182,16 +214,17 @@ export function compileRecordReader(fields: readonly string[]): RecordReader {
     '  if (keys !== present) reread(set, fieldBuilders, rec, r);',
     '}',
   ].join('\n');
-  let generated: (records: readonly unknown[], fields: readonly string[], set: ColumnSet, isRecordFn: typeof isRecord,
-    reread: typeof rereadRecord) => void;
+  let generated: (records: readonly unknown[], from: number, rows: number, fields: readonly string[], set: ColumnSet,
+    isRecordFn: typeof isRecord, reread: typeof rereadRecord) => void;
   try {
-    generated = new Function('records', 'fields', 'set', 'isRecord', 'reread', body) as typeof generated;
+    // (sourceURL: the name profilers and stack traces show for the generated code)
+    generated = new Function('records', 'from', 'rows', 'fields', 'set', 'isRecord', 'reread', `${body}\n//# sourceURL=onnx-predict-record-reader.js`) as typeof generated;
   } catch {
     return recordsToColumns;
   }
-  return (records) => {
-    const set = new ColumnSet(records.length);
-    generated(records, fields, set, isRecord, rereadRecord);
+  return (records, staging, from = 0, rows = records.length - from) => {
+    const set = new ColumnSet(rows, fields, staging);
+    generated(records, from, rows, fields, set, isRecord, rereadRecord);
     return set.build();
   };
 }

@@ -28,6 +28,7 @@ export interface CorePredictor {
   takeModelBytes(): CoreResult<Uint8Array | null>;
   schema(): CoreResult<unknown>;
   packJson(text: string): CoreResult<unknown>;
+  stageColumns(rows: number): CoreResult<{ tags: number; numbers: number }>;
   packColumns(rows: number, columns: unknown[], nonObjects: unknown): CoreResult<unknown>;
   decode(outputs: unknown[], rows: number): CoreResult<unknown>;
   delete(): void;
@@ -40,6 +41,8 @@ export interface CoreModule {
   compileSchema(schemaJson: string, maxErrors: number, checkFormats: boolean): CoreResult<CoreSchema>;
   sniffFormat(bytes: Uint8Array): CoreResult<{ format: string; code?: string; message?: string }>;
   readTensor(bytes: Uint8Array): CoreResult<unknown>;
+  /** The wasm heap; replaced when the memory grows, so read it again after every call into the core. */
+  HEAPU8: Uint8Array;
 }
 
 // The core's wasm travels inside the package as base64 (dist/wasm/onnx-predict-core-wasm.js,

@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 
 import { arraysToColumns, compileRecordReader, type RecordReader } from './columns.js';
-import { loadCore, unwrap, type CorePredictor } from './core.js';
+import { loadCore, unwrap, type CoreModule, type CorePredictor } from './core.js';
 import { OnnxPredictError } from './errors.js';
 import { downloadModel, type FetchOptions, type ModelSource } from './fetch.js';
 import type { LoadedModelInfo } from './model-info.js';
@@ -201,7 +201,7 @@ function compileResultBuilder(columns: DecodedColumn[]): ResultBuilder {
     `  into.push({ ${columns.map((c, k) => `${literalKey(c.name)}: ${values[k]}`).join(', ')} });`,
     '}'].join('\n');
   try {
-    const build = new Function('columns', 'rows', 'into', 'value', body);
+    const build = new Function('columns', 'rows', 'into', 'value', `${body}\n//# sourceURL=onnx-predict-result-builder.js`);
     return (cols, rows, into) => build(cols, rows, into, columnValue);
   } catch {
     return resultObjects;
@@ -284,9 +284,11 @@ function documentInOrder(source: ModelSchema['source'], document: Record<string,
 
 /** A loaded model. Owns a native predictor and an ORT session: call dispose() when done. */
 export class Model {
+  #core: CoreModule;
   #predictor: CorePredictor | undefined;
   #session: ort.InferenceSession | undefined;
   #readRecords: RecordReader | undefined;  // records → columns, compiled for the flat fields (none: not a flat schema)
+  #flatFieldCount = 0;
   #resultBuilders = new Map<string, ResultBuilder>();  // decoded columns → result objects, per layout
   #chunkSize: number;
   #fixedBatch: boolean;
@@ -298,13 +300,15 @@ export class Model {
   readonly schema: ModelSchema;
 
   /** @internal schemaText: the schema the caller gave, as sent to the core ('' for none). */
-  constructor(predictor: CorePredictor, session: ort.InferenceSession, schemaText = '') {
+  constructor(core: CoreModule, predictor: CorePredictor, session: ort.InferenceSession, schemaText = '') {
+    this.#core = core;
     this.#predictor = predictor;
     this.#session = session;
     this.info = unwrap(predictor.info()) as LoadedModelInfo;
     const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean; fetches: string[] };
     this.schema = { source: s.source, document: documentInOrder(s.source, s.document, schemaText, this.info) };
     this.#readRecords = s.flatFields ? compileRecordReader(s.flatFields) : undefined;
+    this.#flatFieldCount = s.flatFields?.length ?? 0;
     this.#chunkSize = s.chunkSize;
     this.#fixedBatch = s.fixedBatch;
     this.#fetches = s.fetches;
@@ -315,16 +319,23 @@ export class Model {
     return this.#predictor;
   }
 
-  #pack(records: readonly unknown[]): PackedBatch {
+  /** Validates and packs records[from .. to); errors' loc[0] count from `from`. */
+  #pack(records: readonly unknown[], from = 0, to = records.length): PackedBatch {
     if (!Array.isArray(records)) throw new OnnxPredictError('invalid_argument', 'expected an array of records');
     const predictor = this.#live();
     if (this.#readRecords) {
-      const { columns, nonObjects } = this.#readRecords(records);
-      return unwrap(predictor.packColumns(records.length, columns, nonObjects)) as PackedBatch;
+      // The flat fields are read straight into the core's staged columns (views of its heap, taken
+      // after the call that may have grown it; nothing calls into the core until packColumns).
+      const rows = to - from, fields = this.#flatFieldCount;
+      const at = unwrap(predictor.stageColumns(rows));
+      const heap = this.#core.HEAPU8.buffer;
+      const staging = { tags: new Uint8Array(heap, at.tags, fields * rows), numbers: new Float64Array(heap, at.numbers, fields * rows) };
+      const { columns, nonObjects } = this.#readRecords(records, staging, from, rows);
+      return unwrap(predictor.packColumns(rows, columns, nonObjects)) as PackedBatch;
     }
     let text: string;
     try {
-      text = JSON.stringify(records);
+      text = JSON.stringify(from === 0 && to === records.length ? records : records.slice(from, to));
     } catch (error) {
       throw new OnnxPredictError('invalid_argument', `the records cannot be serialized to JSON: ${(error as Error).message}`);
     }
@@ -351,34 +362,26 @@ export class Model {
    * 2.3x faster than one slice; bench/README.md).
    */
   async predictBatch(records: readonly unknown[], options: PredictBatchOptions = {}): Promise<BatchPrediction> {
-    if (!Array.isArray(records) || records.length <= kPipelineSlice) return this.#predictPacked(this.#pack(records), options);
     const slices: { from: number; batch: PackedBatch }[] = [];
     const errors: ValidationErrorItem[] = [];
-    for (let from = 0; from < records.length; from += kPipelineSlice) {
-      const batch = this.#pack(records.slice(from, from + kPipelineSlice));
+    const count = Array.isArray(records) ? records.length : 0;
+    for (let from = 0; from === 0 || from < count; from += kPipelineSlice) {
+      const batch = this.#pack(records, from, Math.min(count, from + kPipelineSlice));
       for (const e of batch.errors) {
-        (e.loc as (string | number)[])[0] = (e.loc[0] as number) + from;  // record index in the whole batch
+        if (from > 0) (e.loc as (string | number)[])[0] = (e.loc[0] as number) + from;  // record index in the whole batch
         errors.push(e);
       }
-      slices.push({ from, batch: { ...batch, errors: [] } });
+      slices.push({ from, batch });
     }
     if (errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') throw validationFailed(errors);
-    const results: PredictionResult[] = [];
-    const indices: number[] = [];
-    for (const { from, batch } of slices) {
-      const part = await this.#predictPacked(batch, { onInvalid: 'skip' });
-      for (let i = 0; i < part.results.length; i++) {
-        results.push(part.results[i]);
-        indices.push(part.indices[i] + from);
-      }
-    }
-    return { results, indices, errors };
+    const out: BatchPrediction = { results: [], indices: [], errors };
+    for (const { from, batch } of slices) await this.#predictPacked(batch, from, out);
+    return out;
   }
 
-  async #predictPacked(batch: PackedBatch, options: PredictBatchOptions): Promise<BatchPrediction> {
-    if (batch.errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') throw validationFailed(batch.errors);
+  /** Runs a packed batch's rows and appends their results and input indices (rowMap + offset) to `out`. */
+  async #predictPacked(batch: PackedBatch, offset: number, out: BatchPrediction): Promise<void> {
     const rows = batch.rowMap.length;
-    const results: PredictionResult[] = [];
     const chunk = this.#chunkSize > 0 ? this.#chunkSize : Math.max(rows, 1);
     for (let from = 0; from < rows; from += chunk) {
       const to = Math.min(rows, from + chunk);
@@ -387,14 +390,16 @@ export class Model {
       for (const t of batch.tensors) feeds[t.name] = ortTensor(t, from, to, pad);
       const outputs = await this.#run(feeds);
       const predictor = this.#live();
+      // The decoded columns are views of the core's heap: built into results before any other call.
       const decoded = unwrap(predictor.decode(
         Object.entries(outputs).map(([name, tensor]) => outputForDecode(name, tensor)), Math.max(to - from, pad))) as DecodedColumn[];
       const layout = layoutKey(decoded);
       let build = this.#resultBuilders.get(layout);
       if (!build) this.#resultBuilders.set(layout, (build = compileResultBuilder(decoded)));
-      build(decoded, to - from, results);
+      build(decoded, to - from, out.results);
     }
-    return { results, indices: Array.from(batch.rowMap), errors: batch.errors };
+    const { rowMap } = batch;
+    for (let i = 0; i < rows; i++) out.indices.push(rowMap[i] + offset);
   }
 
   /**
@@ -409,7 +414,10 @@ export class Model {
     const predictor = this.#live();
     if (!this.#readRecords) throw new OnnxPredictError('invalid_argument', "columns need a schema of scalar fields; use predictBatch");
     const batch = unwrap(predictor.packColumns(rows, arraysToColumns(columns, rows), undefined)) as PackedBatch;
-    return this.#predictPacked(batch, options);
+    if (batch.errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') throw validationFailed(batch.errors);
+    const out: BatchPrediction = { results: [], indices: [], errors: batch.errors };
+    await this.#predictPacked(batch, 0, out);
+    return out;
   }
 
   // ORT runs one batch at a time per session: concurrent calls queue here, so rows never mix.
@@ -498,7 +506,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throw new OnnxPredictError('invalid_model', `ONNX Runtime could not load the model: ${message}${why}`,
       notes.length > 0 ? { rewriteNotes: notes } : {});
   }
-  const model = new Model(predictor, session, schemaText);
+  const model = new Model(core, predictor, session, schemaText);
   if (options.selfCheck ?? true) {
     try {
       await model.selfCheck();
