@@ -1,4 +1,4 @@
-// Side by side, in one Node process, for every model in models/ and N records (issue #6):
+// Side by side, in one Node process per model, for every model in models/ and N records (issue #6):
 //   A  raw ONNX Runtime Web: session.run on a tensor packed before the clock starts (the ceiling)
 //   B  the naive loop: pack one record, session.run, decode, for every record
 //   C  the best generic hand-written JS: an ajv-compiled validator for the same JSON Schema, one
@@ -11,6 +11,7 @@
 // before timing (C, B and D must agree on labels and, to float32 precision, on numbers).
 //   node bench/pipelines.mjs [--quick] [--models iris,digits] [--sizes 1,100,10000]
 import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '1,100,10000,100000' },
     reps: { type: 'string', default: '7' },
     command: { type: 'string', default: 'node bench/pipelines.mjs' },
+    child: { type: 'boolean', default: false },
   },
 });
 const SIZES = args.sizes.split(',').map(Number);
@@ -244,8 +246,23 @@ async function benchModel(file) {
 
 const files = readdirSync(MODELS).filter((f) => f.endsWith('.onnx')).sort()
   .filter((f) => !args.models || args.models.split(',').includes(f.replace(/\.onnx$/, '')));
+if (args.child) {
+  // One model in this process: its rows as JSON on stdout for the parent.
+  const rows = [];
+  for (const file of files) rows.push(...(await benchModel(file)));
+  process.stdout.write(JSON.stringify(rows));
+  process.exit(0);
+}
+// Every model in a fresh Node process: measured in one process after another model, a model's
+// D and E ran 3-4x slower in most runs (the time goes to building result objects; bench/README.md),
+// which says more about V8's state than about the model.
 const rows = [];
-for (const file of files) rows.push(...(await benchModel(file)));
+for (const file of files) {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--models', file.replace(/\.onnx$/, ''),
+    '--sizes', args.sizes, '--reps', args.reps, ...(args.quick ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`bench: ${file} failed (exit ${child.status})`);
+  rows.push(...JSON.parse(child.stdout));
+}
 
 const fmt = (v) => (v === null ? '–' : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : String(v));
 const ratio = (a, b) => (a === null || b === null ? '–' : (a / b).toFixed(2));
@@ -261,7 +278,7 @@ writeReadmeSection('pipelines', `## Pipelines: the package against raw ORT, the 
 
 Records/s (median of ${REPS} timed repetitions after warm-up rounds until each pipeline has run
 ${WARMUP_MS} ms (${WARMUP_MIN} to ${WARMUP_MAX} rounds; \`warmups\` in results.json), pipelines interleaved
-repetition by repetition, one Node process, ONNX Runtime Web ${ort.env.versions?.web ?? ''} wasm with 1 thread). Records are
+repetition by repetition, one Node process per model, ONNX Runtime Web ${ort.env.versions?.web ?? ''} wasm with 1 thread). Records are
 the models' held-out cases (models/*.reference.json), cycled to N, as fresh objects. For small N a
 timed sample repeats the call until it covers ${MIN_SAMPLE_RECORDS} records. B runs up to N = ${LOOP_MAX_N.toLocaleString('en')}.
 

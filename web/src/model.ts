@@ -162,9 +162,10 @@ function columnValue(c: DecodedColumn, r: number): unknown {
   }
 }
 
-type ResultBuilder = (columns: DecodedColumn[], rows: number, into: PredictionResult[]) => void;
+// `value` is columnValue (a parameter of the generated builders, which cannot close over it).
+type ResultBuilder = (columns: DecodedColumn[], rows: number, into: PredictionResult[], value: typeof columnValue) => void;
 
-function resultObjects(columns: DecodedColumn[], rows: number, into: PredictionResult[]): void {
+function resultObjects(columns: DecodedColumn[], rows: number, into: PredictionResult[], _value?: typeof columnValue): void {
   for (let r = 0; r < rows; r++) {
     const result: PredictionResult = {};
     for (const c of columns) result[c.name] = columnValue(c, r);
@@ -202,7 +203,7 @@ function compileResultBuilder(columns: DecodedColumn[]): ResultBuilder {
     '}'].join('\n');
   try {
     const build = new Function('columns', 'rows', 'into', 'value', `${body}\n//# sourceURL=onnx-predict-result-builder.js`);
-    return (cols, rows, into) => build(cols, rows, into, columnValue);
+    return build as ResultBuilder;  // called directly: no wrapper closure between the caller and the loop
   } catch {
     return resultObjects;
   }
@@ -396,7 +397,7 @@ export class Model {
       const layout = layoutKey(decoded);
       let build = this.#resultBuilders.get(layout);
       if (!build) this.#resultBuilders.set(layout, (build = compileResultBuilder(decoded)));
-      build(decoded, to - from, out.results);
+      build(decoded, to - from, out.results, columnValue);
     }
     const { rowMap } = batch;
     for (let i = 0; i < rows; i++) out.indices.push(rowMap[i] + offset);
