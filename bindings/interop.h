@@ -169,31 +169,32 @@ struct ColumnCopy {
   std::vector<double> numbers;
   std::vector<uint32_t> offsets;
   std::vector<char> data;
-  std::span<const uint8_t> tag_view;
-  std::span<const double> number_view;
+  bool staged = false;  // tags and numbers are the staged ones below, not copies
+  std::span<const uint8_t> staged_tags;
+  std::span<const double> staged_numbers;
 
   ColumnCopy(const val& column, const ColumnStaging* staging, size_t rows)
       : name(column["name"].isString() ? column["name"].as<std::string>() : std::string()),
         offsets(copy_array<uint32_t>(column["offsets"])),
         data(copy_array<char>(column["data"])) {
-    val staged = column["staged"];
-    if (staged.isNumber()) {
-      if (!staging) throw Error(ErrorCode::kInvalidArgument, "no staged columns here");
-      double field = staged.as<double>();
-      if (!(field >= 0) || field >= 4294967296.0) throw Error(ErrorCode::kInvalidArgument, "a staged column does not match the staged batch");
-      tag_view = staging->tags(static_cast<size_t>(field), rows);
-      number_view = staging->numbers(static_cast<size_t>(field), rows);
-    } else {
+    val field = column["staged"];
+    if (!field.isNumber()) {
       tags = copy_array<uint8_t>(column["tags"]);
       numbers = copy_array<double>(column["numbers"]);
-      tag_view = tags;
-      number_view = numbers;
+      return;
     }
+    if (!staging) throw Error(ErrorCode::kInvalidArgument, "no staged columns here");
+    double index = field.as<double>();
+    if (!(index >= 0) || index >= 4294967296.0) throw Error(ErrorCode::kInvalidArgument, "a staged column does not match the staged batch");
+    staged = true;
+    staged_tags = staging->tags(static_cast<size_t>(index), rows);
+    staged_numbers = staging->numbers(static_cast<size_t>(index), rows);
   }
-  ColumnCopy(const ColumnCopy&) = delete;
-  ColumnCopy& operator=(const ColumnCopy&) = delete;
 
-  onnx_predict::batch::ColumnView view() const { return {name, tag_view, number_view, offsets, {data.data(), data.size()}}; }
+  onnx_predict::batch::ColumnView view() const {
+    return {name, staged ? staged_tags : std::span<const uint8_t>(tags), staged ? staged_numbers : std::span<const double>(numbers),
+            offsets, {data.data(), data.size()}};
+  }
 };
 
 // {records, tensors: [{name, dtype, dims, data: Uint8Array | strings}], rowMap: Uint32Array, errors}.
@@ -233,14 +234,14 @@ inline val pack_columns_call(onnx_predict::batch::Packer& packer, double rows, c
                              const ColumnStaging* staging = nullptr) {
   if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
   size_t n = static_cast<size_t>(rows);
+  std::vector<ColumnCopy> copies;
   size_t count = columns["length"].as<size_t>();
-  std::vector<std::unique_ptr<ColumnCopy>> copies;
   copies.reserve(count);
-  for (size_t i = 0; i < count; ++i) copies.push_back(std::make_unique<ColumnCopy>(columns[i], staging, n));
+  for (size_t i = 0; i < count; ++i) copies.emplace_back(columns[i], staging, n);
   std::vector<onnx_predict::batch::ColumnView> views;
-  for (const auto& c : copies) views.push_back(c->view());
-  std::unique_ptr<ColumnCopy> others;
-  if (!non_objects.isUndefined() && !non_objects.isNull()) others = std::make_unique<ColumnCopy>(non_objects, nullptr, n);
+  for (const ColumnCopy& c : copies) views.push_back(c.view());
+  std::optional<ColumnCopy> others;
+  if (!non_objects.isUndefined() && !non_objects.isNull()) others.emplace(non_objects, nullptr, n);
   onnx_predict::batch::ColumnView others_view = others ? others->view() : onnx_predict::batch::ColumnView{};
   return packed_batch_to_js(packer.pack_columns(n, views, others ? &others_view : nullptr));
 }
