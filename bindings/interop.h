@@ -108,12 +108,25 @@ val guarded(Fn&& fn) {
   }
 }
 
-// Copies a JS typed array (any element type) into the wasm heap as T elements; empty when absent.
+// Copies a JS typed array (any element type) into `out` as T elements, reusing its storage (no
+// zero-fill where it already has the room); empty when absent.
+template <class T>
+void copy_into(const val& array, std::vector<T>& out) {
+  if (array.isUndefined() || array.isNull()) {
+    out.clear();
+    return;
+  }
+  size_t size = array["length"].as<size_t>();
+  if (out.capacity() < size) std::vector<T>().swap(out);  // growing: nothing old to keep
+  out.resize(size);
+  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", array);
+}
+
+// The same into a fresh vector.
 template <class T>
 std::vector<T> copy_array(const val& array) {
-  if (array.isUndefined() || array.isNull()) return {};
-  std::vector<T> out(array["length"].as<size_t>());
-  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", array);
+  std::vector<T> out;
+  copy_into(array, out);
   return out;
 }
 
@@ -146,19 +159,6 @@ class ColumnStaging {
   std::vector<double> numbers_;
   size_t fields_ = 0, rows_ = 0;
 };
-
-// Copies a JS Uint8Array into `out`, reusing its storage (no zero-fill where it already has the
-// room); empty when absent.
-inline void copy_into(const val& bytes, std::vector<uint8_t>& out) {
-  if (bytes.isUndefined() || bytes.isNull()) {
-    out.clear();
-    return;
-  }
-  size_t size = bytes["length"].as<size_t>();
-  if (out.capacity() < size) std::vector<uint8_t>().swap(out);  // growing: nothing old to keep
-  out.resize(size);
-  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", bytes);
-}
 
 // One column as JS hands it over: {name, tags: Uint8Array, numbers?: Float64Array,
 // offsets?: Uint32Array, data?: Uint8Array (UTF-8 of the strings, back to back)}, or with
