@@ -374,6 +374,12 @@ export class Model {
       }
       slices.push({ from, batch });
     }
+    return this.#predictSlices(slices, errors, options);
+  }
+
+  /** Fails with `validation_failed` on any error unless skipping; else runs the slices' valid rows in order. */
+  async #predictSlices(slices: { from: number; batch: PackedBatch }[], errors: ValidationErrorItem[],
+    options: PredictBatchOptions): Promise<BatchPrediction> {
     if (errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') throw validationFailed(errors);
     const out: BatchPrediction = { results: [], indices: [], errors };
     for (const { from, batch } of slices) await this.#predictPacked(batch, from, out);
@@ -415,10 +421,7 @@ export class Model {
     const predictor = this.#live();
     if (!this.#readRecords) throw new OnnxPredictError('invalid_argument', "columns need a schema of scalar fields; use predictBatch");
     const batch = unwrap(predictor.packColumns(rows, arraysToColumns(columns, rows), undefined)) as PackedBatch;
-    if (batch.errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') throw validationFailed(batch.errors);
-    const out: BatchPrediction = { results: [], indices: [], errors: batch.errors };
-    await this.#predictPacked(batch, 0, out);
-    return out;
+    return this.#predictSlices([{ from: 0, batch }], batch.errors, options);
   }
 
   // ORT runs one batch at a time per session: concurrent calls queue here, so rows never mix.
