@@ -7,7 +7,7 @@ packages=(
   cmake make g++ clang libclang-rt-14-dev   # native build, sanitizers (ASan/UBSan) and libFuzzer
   emscripten                                # wasm build (Debian's 3.1.6)
   nlohmann-json3-dev catch2                 # header-only libraries, native and wasm
-  libonnx-testdata python3-onnx python3-numpy python3-sklearn   # conformance oracles, model training
+  libonnx-testdata json-schema-test-suite python3-onnx python3-numpy python3-sklearn python3-pydantic   # conformance oracles, model training
   python3-joblib python3-lz4 python3-h5py zip gzip bzip2 xz-utils   # makers of the refused formats (sniffing tests)
   chromium                                  # browser tests (driven by npm playwright-core)
 )
