@@ -4,7 +4,8 @@
 //   C  the best generic hand-written JS: an ajv-compiled validator for the same JSON Schema, one
 //      typed array packed from the schema's bind, one session.run, decoding to result objects
 //   D  onnx-predict predictBatch(records) → the same result objects
-//   E  onnx-predict predictColumns(typed arrays)
+//   E  onnx-predict predictColumns(typed arrays, { output: 'columns' }): typed arrays in and out
+//   Eo onnx-predict predictColumns(typed arrays) → the same result objects as D
 //   S  JSON.stringify(records) alone, for scale
 // Pipelines are interleaved repetition by repetition; each figure is the median of the timed
 // repetitions after warm-up, in records/s. Every pipeline's results are checked against D's
@@ -20,6 +21,7 @@ import Ajv from 'ajv';
 import * as ort from 'onnxruntime-web/wasm';
 import { loadModel } from 'onnx-predict';
 
+import { rowsOf } from '../tests/result-columns.mjs';
 import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
 
 const MODELS = fileURLToPath(new URL('../models/', import.meta.url));
@@ -209,11 +211,14 @@ async function benchModel(file) {
         return c.decode(await session.run(feeds), valid.length);
       },
       D: async () => (await model.predictBatch(records, { onInvalid: 'skip' })).results,
-      E: async () => (await model.predictColumns(columns, { onInvalid: 'skip' })).results,
+      E: async () => model.predictColumns(columns, { onInvalid: 'skip', output: 'columns' }),
+      Eo: async () => (await model.predictColumns(columns, { onInvalid: 'skip' })).results,
       S: async () => JSON.stringify(records),
     };
-    for (const key of ['B', 'C', 'E']) {
-      if (pipelines[key]) sameResults(await pipelines[key](), expected, `${file} N=${n} ${key}`);
+    for (const key of ['B', 'C', 'E', 'Eo']) {
+      if (!pipelines[key]) continue;
+      const results = await pipelines[key]();
+      sameResults(key === 'E' ? rowsOf(results) : results, expected, `${file} N=${n} ${key}`);
     }
 
     const repeat = Math.max(1, Math.ceil(MIN_SAMPLE_RECORDS / n));
@@ -237,7 +242,7 @@ async function benchModel(file) {
     const row = { model: file.replace(/\.onnx$/, ''), n, repeat, warmups };
     for (const [key, values] of Object.entries(samples)) row[key] = values.length ? Math.round(median(values)) : null;
     rows.push(row);
-    console.error(`  ${file} N=${n}: ${['A', 'B', 'C', 'D', 'E', 'S'].map((k) => `${k} ${row[k] ?? '–'}`).join('  ')}`);
+    console.error(`  ${file} N=${n}: ${['A', 'B', 'C', 'D', 'E', 'Eo', 'S'].map((k) => `${k} ${row[k] ?? '–'}`).join('  ')}`);
   }
   model.dispose();
   await session.release();
@@ -284,13 +289,14 @@ timed sample repeats the call until it covers ${MIN_SAMPLE_RECORDS} records. B r
 
 - **A** raw \`session.run\` on a tensor packed before timing (the ceiling) · **B** one \`session.run\` per record
 - **C** ajv-compiled validator + one typed array packed from the schema's \`bind\` + one run + result objects
-- **D** \`model.predictBatch(records)\` · **E** \`model.predictColumns(typed arrays)\` · **S** \`JSON.stringify(records)\` alone
+- **D** \`model.predictBatch(records)\` · **E** \`model.predictColumns(typed arrays, { output: 'columns' })\`: typed arrays in, typed result columns out
+- **Eo** \`model.predictColumns(typed arrays)\` to D's result objects · **S** \`JSON.stringify(records)\` alone
 - Machine: ${machineMarkdown(result.machine)}
 - Command: \`${args.command}\` (${result.date})
 
-| Model | N | A | B | C | D | E | S | D/B | D/C | D/A | E/A |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${rows.map((r) => `| ${r.model} | ${r.n.toLocaleString('en')} | ${fmt(r.A)} | ${fmt(r.B)} | ${fmt(r.C)} | ${fmt(r.D)} | ${fmt(r.E)} | ${fmt(r.S)} | ${ratio(r.D, r.B)} | ${ratio(r.D, r.C)} | ${ratio(r.D, r.A)} | ${ratio(r.E, r.A)} |`).join('\n')}
+| Model | N | A | B | C | D | E | Eo | S | D/B | D/C | D/A | E/A |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.map((r) => `| ${r.model} | ${r.n.toLocaleString('en')} | ${fmt(r.A)} | ${fmt(r.B)} | ${fmt(r.C)} | ${fmt(r.D)} | ${fmt(r.E)} | ${fmt(r.Eo)} | ${fmt(r.S)} | ${ratio(r.D, r.B)} | ${ratio(r.D, r.C)} | ${ratio(r.D, r.A)} | ${ratio(r.E, r.A)} |`).join('\n')}
 `);
 console.log('ratios at N = 10,000:');
 for (const r of rows.filter((x) => x.n === 10_000)) {

@@ -3,8 +3,10 @@
 //
 // Every entry point returns a plain object: {value} on success or {error} on failure;
 // web/src/core.ts turns the latter into a thrown OnnxPredictError. No C++ exception crosses into
-// JS (it would arrive as a number and skip destructors), and every call copies its input into the
-// wasm heap and its output out of it, so no heap view outlives a call (memory may grow).
+// JS (it would arrive as a number and skip destructors). Inputs are copied into the wasm heap;
+// outputs are copied out, except the batch path's bulk arrays (packed tensors, row map, decoded
+// columns), handed out as heap views that the caller reads or copies before its next call into
+// the core (memory may grow; buffers are reused).
 #pragma once
 
 #include <emscripten/bind.h>
@@ -198,6 +200,9 @@ struct ColumnCopy {
 };
 
 // {records, tensors: [{name, dtype, dims, data: Uint8Array | strings}], rowMap: Uint32Array, errors}.
+// data and rowMap are views of the packer's buffers, which the next call into the core may reuse
+// or move (memory growth): the caller copies what it keeps before calling again (web/src/model.ts
+// copies them into buffers it reuses, so a batch allocates no JS array for them).
 inline val packed_batch_to_js(const onnx_predict::batch::PackedBatch& batch) {
   val tensors = val::array();
   for (const auto& t : batch.tensors) {
@@ -212,14 +217,14 @@ inline val packed_batch_to_js(const onnx_predict::batch::PackedBatch& batch) {
       for (const std::string& s : t.strings) strings.call<void>("push", s);
       tensor.set("strings", strings);
     } else {
-      tensor.set("data", copy_to_js(t.data));
+      tensor.set("data", val(emscripten::typed_memory_view(t.data.size(), t.data.data())));
     }
     tensors.call<void>("push", tensor);
   }
   val out = val::object();
   out.set("records", static_cast<double>(batch.records));
   out.set("tensors", tensors);
-  out.set("rowMap", typed_copy<uint32_t>("Uint32Array", batch.row_map));
+  out.set("rowMap", val(emscripten::typed_memory_view(batch.row_map.size(), batch.row_map.data())));
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : batch.errors) errors.push_back(e.to_json());
   out.set("errors", parse_json(errors));

@@ -29,7 +29,9 @@ const char* form_name(onnx_predict::decode::DecodedColumn::Form form) {
 }
 
 // Decoded columns → JS: numbers and indices as one heap view each (valid until the next call into
-// the core: web/src/model.ts reads them at once), class names once per batch.
+// the core: web/src/model.ts reads them at once), class names once per batch. A column whose
+// numbers are an output's own float elements says which (numbersOf: its index in the outputs
+// decode() was given) and JS uses the typed array it already holds.
 val decoded_columns_to_js(const std::vector<onnx_predict::decode::DecodedColumn>& columns) {
   val out = val::array();
   for (const auto& c : columns) {
@@ -37,6 +39,7 @@ val decoded_columns_to_js(const std::vector<onnx_predict::decode::DecodedColumn>
     column.set("name", c.name);
     column.set("form", std::string(form_name(c.form)));
     column.set("width", static_cast<double>(c.width));
+    if (c.numbers_output) column.set("numbersOf", static_cast<double>(*c.numbers_output));
     if (!c.numbers.empty()) column.set("numbers", val(emscripten::typed_memory_view(c.numbers.size(), c.numbers.data())));
     if (!c.indices.empty()) column.set("indices", val(emscripten::typed_memory_view(c.indices.size(), c.indices.data())));
     if (!c.names.empty()) {
@@ -126,10 +129,11 @@ class Predictor {
 
   // decode(outputs: [{name, dataType, dims, data?: Uint8Array, strings?: string[] (distinct),
   //                   stringIndices?: Uint32Array (element i is strings[stringIndices[i]])}], rows)
-  //   → {value: [{name, form, width, numbers?: Float64Array, indices?: Uint32Array, names?: string[],
-  //      json?: unknown[]}]}: one decoded column per output spec (src/decode/decoder.h,
-  //   DecodedColumn), which web/src/model.ts turns into one result object per row. numbers and
-  //   indices are views of the predictor's buffers: read them before calling into the core again.
+  //   → {value: [{name, form, width, numbers?: Float64Array, numbersOf?: number, indices?: Uint32Array,
+  //      names?: string[], json?: unknown[]}]}: one decoded column per output spec
+  //   (src/decode/decoder.h, DecodedColumn), which web/src/model.ts turns into result objects or
+  //   columns. numbers and indices are views of the predictor's buffers: read them before calling
+  //   into the core again. numbersOf: the numbers are outputs[numbersOf].data as it is.
   val decode(const val& outputs, double rows) {
     return guarded([&] {
       if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace onnx_predict::batch {
 namespace {
@@ -19,6 +20,7 @@ constexpr uint8_t kTrue = static_cast<uint8_t>(Tag::kTrue);
 constexpr uint8_t kNull = static_cast<uint8_t>(Tag::kNull);
 constexpr uint8_t kMissing = static_cast<uint8_t>(Tag::kMissing);
 constexpr uint8_t kString = static_cast<uint8_t>(Tag::kString);
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // The value a row element takes: the number, a boolean as 0/1, or the fallback (absent, null).
 inline double element(const ColumnView* column, double fallback, size_t r) {
@@ -160,19 +162,35 @@ void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
       }
       continue;
     }
-    const double* numbers = check.column->numbers.data();
+    const uint8_t other_ok[8] = {absent_ok, 0, 0, 0, null_ok, 0, 0, 0};  // by tag, for rows that are not numbers
+    const bool integer = check.kind == Kind::kInteger;  // (kInteger or kNumber here: booleans were handled above)
+    if (check.column->numbers.size() < rows) {  // no row is a number (check_column): tags decide alone
+      for (size_t r = 0; r < rows; ++r) ok[r] &= other_ok[tags[r] & 7];
+      continue;
+    }
+    // Branch-free: finite and within the bounds is one closed interval [low, high] of doubles
+    // (an exclusive bound is the next double inside it; NaN fails both comparisons).
     const schema::FlatField::SimpleBounds b = check.bounds;
-    const bool integer = check.kind == Kind::kInteger;
-    for (size_t r = 0; r < rows; ++r) {
-      uint8_t t = tags[r];
-      bool good;
-      if (t == kNumber) {
+    constexpr double kMax = std::numeric_limits<double>::max();
+    const double low = std::max(b.exclusive_minimum ? std::nextafter(b.minimum, kInfinity) : b.minimum, -kMax);
+    const double high = std::min(b.exclusive_maximum ? std::nextafter(b.maximum, -kInfinity) : b.maximum, kMax);
+    const double* numbers = check.column->numbers.data();
+    const uint8_t absent_or_null_ok = absent_ok | null_ok;
+    uint8_t others = 0;  // any row that is not a number
+    auto scan = [&](auto integer_only) {  // one loop per kind, free of branches: it vectorizes
+      for (size_t r = 0; r < rows; ++r) {
+        // (every row's number is read, as the array has rows entries; only a number row uses it)
         double v = numbers[r];
-        good = std::isfinite(v) && b.admits(v) && (!integer || v == std::floor(v));
-      } else {
-        good = (t == kNull && null_ok) || (t == kMissing && absent_ok);
+        uint8_t is_number = tags[r] == kNumber;
+        uint8_t whole = decltype(integer_only)::value ? v == std::floor(v) : 1;
+        others |= is_number ^ 1;
+        ok[r] &= (is_number & (v >= low) & (v <= high) & whole) | ((is_number ^ 1) & absent_or_null_ok);
       }
-      ok[r] &= good ? 1 : 0;
+    };
+    if (integer) scan(std::true_type{});
+    else scan(std::false_type{});
+    if (others) {  // absent and null rows, by what the field allows each
+      for (size_t r = 0; r < rows; ++r) if (tags[r] != kNumber) ok[r] &= other_ok[tags[r] & 7];
     }
   }
 }
@@ -220,10 +238,23 @@ void FastColumnPlan::write_all(size_t rows, std::vector<PackedTensor>& tensors) 
       if (s.encoding == FeatureColumn::Encoding::kValue && writer.dtype == DType::kFloat32 && s.column) {  // the common case, written tightly
         const uint8_t* tags = s.column->tags.data();
         const double* numbers = s.column->numbers.data();
-        for (size_t r = 0; r < rows; ++r) {
-          double v = tags[r] == kNumber ? numbers[r] : element(s.column, s.fallback, r);
-          float f = static_cast<float>(v);
-          std::memcpy(out + r * stride, &f, 4);
+        uint8_t others = 0;
+        if (s.column->numbers.size() >= rows) {  // every row as a number first, without branches
+          for (size_t r = 0; r < rows; ++r) {
+            uint8_t is_number = tags[r] == kNumber;
+            float f = static_cast<float>(is_number ? numbers[r] : 0.0);  // (a select: other rows' numbers are stale)
+            std::memcpy(out + r * stride, &f, 4);
+            others |= is_number ^ 1;
+          }
+        } else {
+          others = 1;
+        }
+        if (others) {  // then the rows that are booleans or take the fallback
+          for (size_t r = 0; r < rows; ++r) {
+            if (tags[r] == kNumber) continue;
+            float f = static_cast<float>(element(s.column, s.fallback, r));
+            std::memcpy(out + r * stride, &f, 4);
+          }
         }
       } else {
         for (size_t r = 0; r < rows; ++r) write_source(s, writer.dtype, r, out + r * stride, size);

@@ -324,21 +324,24 @@ namespace {
 
 // Checks that a column's arrays cover `rows` rows and its offsets stay inside its data.
 void check_column(const ColumnView& col, size_t rows) {
-  std::string name(col.name);
-  if (col.tags.size() < rows) throw Error(ErrorCode::kInvalidArgument, "column '" + name + "' has fewer tags than rows");
-  bool any_number = false, any_string = false;
+  auto fail = [&](const char* what) { throw Error(ErrorCode::kInvalidArgument, "column '" + std::string(col.name) + "' " + what); };
+  if (col.tags.size() < rows) fail("has fewer tags than rows");
+  // One branch-free pass over the tags (this runs on every column of every batch).
+  uint8_t max_tag = 0, any_number = 0, any_string = 0;
+  const uint8_t* tags = col.tags.data();
   for (size_t r = 0; r < rows; ++r) {
-    if (col.tags[r] > static_cast<uint8_t>(Tag::kJson)) throw Error(ErrorCode::kInvalidArgument, "column '" + name + "' has an unknown tag");
-    Tag tag = static_cast<Tag>(col.tags[r]);
-    any_number |= tag == Tag::kNumber;
-    any_string |= tag == Tag::kString || tag == Tag::kJson;
+    uint8_t t = tags[r];
+    max_tag = std::max(max_tag, t);
+    any_number |= t == static_cast<uint8_t>(Tag::kNumber);
+    any_string |= (t == static_cast<uint8_t>(Tag::kString)) | (t == static_cast<uint8_t>(Tag::kJson));
   }
-  if (any_number && col.numbers.size() < rows) throw Error(ErrorCode::kInvalidArgument, "column '" + name + "' has fewer numbers than rows");
+  if (max_tag > static_cast<uint8_t>(Tag::kJson)) fail("has an unknown tag");
+  if (any_number && col.numbers.size() < rows) fail("has fewer numbers than rows");
   if (!any_string) return;
-  if (col.string_offsets.size() < rows + 1) throw Error(ErrorCode::kInvalidArgument, "column '" + name + "' needs rows + 1 string offsets");
+  if (col.string_offsets.size() < rows + 1) fail("needs rows + 1 string offsets");
   for (size_t r = 0; r < rows; ++r) {
     if (col.string_offsets[r] > col.string_offsets[r + 1] || col.string_offsets[r + 1] > col.string_data.size()) {
-      throw Error(ErrorCode::kInvalidArgument, "column '" + name + "' has string offsets outside its data");
+      fail("has string offsets outside its data");
     }
   }
 }

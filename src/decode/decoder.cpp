@@ -175,6 +175,15 @@ Json nested_at(const View& v, size_t from, size_t& offset) {
   return array;
 }
 
+// A float32/float64 output's elements are the column's numbers as they are: no copy (DecodedColumn).
+bool pass_through(const View& v, size_t output, DecodedColumn& out) {
+  if (v.type() != onnx::kFloat && v.type() != onnx::kDouble) return false;
+  out.numbers_output = output;
+  out.output_data = v.tensor->data;
+  out.output_type = v.type();
+  return true;
+}
+
 // Rank 1 or [rows, 1]: one element per row.
 bool one_per_row(const View& v) { return v.rank() == 1 || (v.rank() == 2 && v.tensor->dims[1] == 1); }
 
@@ -251,18 +260,19 @@ void decode_json_elements(const View& v, size_t rows, bool scalar, DecodedColumn
 
 // The elements of each row, one (`scalar`) or `width` of them: numbers (integral for integer
 // tensors); bools, strings and 64-bit integers a double cannot hold as JSON, exactly.
-void decode_elements(const View& v, size_t rows, bool scalar, DecodedColumn& out) {
+void decode_elements(const View& v, size_t output, size_t rows, bool scalar, DecodedColumn& out) {
   if ((!is_float(v.type()) && !is_integer(v.type())) || !integers_fit_double(v, rows * v.width)) {
     return decode_json_elements(v, rows, scalar, out);
   }
   out.form = scalar ? DecodedColumn::Form::kNumber : DecodedColumn::Form::kNumbers;
   out.integral = is_integer(v.type());
   out.width = scalar ? 1 : v.width;
+  if (pass_through(v, output, out)) return;  // (scalar: [rows] or [rows, 1], one element per row either way)
   out.numbers.resize(rows * out.width);
   for (size_t i = 0; i < out.numbers.size(); ++i) out.numbers[i] = number_at(v, i);
 }
 
-void decode_label(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
+void decode_label(const OutputSpec& spec, const View& v, size_t output, size_t rows, DecodedColumn& out) {
   if (v.type() != onnx::kInt64 && v.type() != onnx::kInt32 && v.type() != onnx::kString) {
     fail(ErrorCode::kSchemaMismatch, v.path, "a label comes from an int64, int32 or string tensor; output '" + spec.from +
                                                  "' is " + type_name(v.type()) + " (use kind value or raw)");
@@ -271,7 +281,7 @@ void decode_label(const OutputSpec& spec, const View& v, size_t rows, DecodedCol
     fail(ErrorCode::kSchemaMismatch, v.path, "a label output has one element per row ([batch] or [batch, 1]); output '" +
                                                  spec.from + "' has dims " + dims_text(v.tensor->dims) + " (use kind raw)");
   }
-  if (spec.classes.empty() && v.type() != onnx::kString) return decode_elements(v, rows, true, out);  // the integer itself
+  if (spec.classes.empty() && v.type() != onnx::kString) return decode_elements(v, output, rows, true, out);  // the integer itself
   out.form = DecodedColumn::Form::kName;
   out.indices.resize(rows);
   if (v.type() == onnx::kString) {
@@ -297,22 +307,23 @@ void decode_label(const OutputSpec& spec, const View& v, size_t rows, DecodedCol
   }
 }
 
-void decode_probabilities(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
+void decode_probabilities(const OutputSpec& spec, const View& v, size_t output, size_t rows, DecodedColumn& out) {
   require_float(spec, v);
   require_class_columns(spec, v);
   out.form = spec.classes.empty() ? DecodedColumn::Form::kNumbers : DecodedColumn::Form::kNamedNumbers;
   out.names = spec.classes;
   out.width = v.width;
+  if (pass_through(v, output, out)) return;
   out.numbers.resize(rows * v.width);
   for (size_t i = 0; i < out.numbers.size(); ++i) out.numbers[i] = float_at(v, i);
 }
 
-void decode_value(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
+void decode_value(const OutputSpec& spec, const View& v, size_t output, size_t rows, DecodedColumn& out) {
   if (v.rank() > 2) {
     fail(ErrorCode::kSchemaMismatch, v.path, "a value output is [batch] or [batch, n]; output '" + spec.from + "' has rank " +
                                                  std::to_string(v.rank()) + " (use kind raw)");
   }
-  decode_elements(v, rows, one_per_row(v), out);
+  decode_elements(v, output, rows, one_per_row(v), out);
 }
 
 void decode_top_k(const OutputSpec& spec, const View& v, size_t rows, DecodedColumn& out) {
@@ -376,18 +387,30 @@ std::string output_names(const std::vector<OutputTensor>& outputs) {
 
 }  // namespace
 
+double DecodedColumn::number(size_t i) const {
+  if (!numbers_output) return numbers[i];
+  if (output_type == onnx::kFloat) {
+    float f;
+    std::memcpy(&f, output_data.data() + i * 4, 4);
+    return f;
+  }
+  double d;
+  std::memcpy(&d, output_data.data() + i * 8, 8);
+  return d;
+}
+
 Json DecodedColumn::value(size_t r) const {
   switch (form) {
-    case Form::kNumber: return number_json(numbers[r], integral);
+    case Form::kNumber: return number_json(number(r), integral);
     case Form::kName: return names[indices[r]];
     case Form::kNamedNumbers: {
       Json row = Json::object();
-      for (size_t c = 0; c < width; ++c) row[names[c]] = numbers[r * width + c];
+      for (size_t c = 0; c < width; ++c) row[names[c]] = number(r * width + c);
       return row;
     }
     case Form::kNumbers: {
       Json row = Json::array();
-      for (size_t c = 0; c < width; ++c) row.push_back(number_json(numbers[r * width + c], integral));
+      for (size_t c = 0; c < width; ++c) row.push_back(number_json(number(r * width + c), integral));
       return row;
     }
     case Form::kTopK: {
@@ -415,6 +438,7 @@ std::vector<DecodedColumn> decode_columns(const std::vector<OutputSpec>& specs, 
 
   // Check every tensor in use before decoding any, so a bad buffer fails fast and whole.
   std::vector<View> views;
+  std::vector<size_t> output_of;  // views[i] is outputs[output_of[i]]
   views.reserve(in_force.size());
   for (const OutputSpec& spec : in_force) {
     auto found = std::find_if(outputs.begin(), outputs.end(), [&](const OutputTensor& t) { return t.name == spec.from; });
@@ -424,6 +448,7 @@ std::vector<DecodedColumn> decode_columns(const std::vector<OutputSpec>& specs, 
                                                  output_names(outputs) + "): fix `from` in the schema's output section");
     }
     views.push_back(check_tensor(*found, std::move(path), rows));
+    output_of.push_back(static_cast<size_t>(found - outputs.begin()));
   }
 
   std::vector<DecodedColumn> columns(in_force.size());
@@ -432,9 +457,9 @@ std::vector<DecodedColumn> decode_columns(const std::vector<OutputSpec>& specs, 
     DecodedColumn& column = columns[i];
     column.name = spec.name;
     switch (spec.kind) {
-      case OutputSpec::Kind::kLabel: decode_label(spec, views[i], rows, column); break;
-      case OutputSpec::Kind::kProbabilities: decode_probabilities(spec, views[i], rows, column); break;
-      case OutputSpec::Kind::kValue: decode_value(spec, views[i], rows, column); break;
+      case OutputSpec::Kind::kLabel: decode_label(spec, views[i], output_of[i], rows, column); break;
+      case OutputSpec::Kind::kProbabilities: decode_probabilities(spec, views[i], output_of[i], rows, column); break;
+      case OutputSpec::Kind::kValue: decode_value(spec, views[i], output_of[i], rows, column); break;
       case OutputSpec::Kind::kTopK: decode_top_k(spec, views[i], rows, column); break;
       case OutputSpec::Kind::kRaw: decode_raw(views[i], rows, column); break;
     }

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -72,6 +73,10 @@ std::vector<Json> decode_outputs(const std::vector<schema::OutputSpec>& specs,
 //   kTopK          [{"class": names[i] (i itself when names is empty), "probability": numbers[r*width + j]}
 //                   for j < width], i = indices[r*width + j]
 //   kJson          json[r]: everything else (raw outputs, bool and string values)
+// where numbers[i] is number(i): for a float32 or float64 output decoded as it is (kNumber,
+// kNumbers, kNamedNumbers of kind probabilities or value), `numbers` stays empty and the numbers
+// are that output's own elements, outputs[numbers_output]: a caller holding the output's buffer
+// (ONNX Runtime's typed array) uses it as the column, with no copy or conversion.
 struct DecodedColumn {
   enum class Form { kNumber, kName, kNamedNumbers, kNumbers, kTopK, kJson };
   std::string name;
@@ -79,12 +84,19 @@ struct DecodedColumn {
   size_t width = 1;
   bool integral = false;
   std::vector<double> numbers;
+  std::optional<size_t> numbers_output;  // set: the numbers are this output's float32/float64 elements
   std::vector<uint32_t> indices;
   std::vector<std::string> names;
   std::vector<Json> json;
 
+  // Element i of the numbers, from `numbers` or from the output (a view: valid while the
+  // OutputTensor's data is).
+  double number(size_t i) const;
   // Row r's value as JSON (what decode_outputs puts under `name`).
   Json value(size_t r) const;
+
+  std::span<const uint8_t> output_data;  // with numbers_output: that output's data, and its type
+  int32_t output_type = 0;
 };
 
 std::vector<DecodedColumn> decode_columns(const std::vector<schema::OutputSpec>& specs,

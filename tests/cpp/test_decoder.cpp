@@ -337,3 +337,32 @@ TEST_CASE("the outputs to fetch: each spec's output once, or every tensor output
                                            spec("label", Kind::kLabel, kIris)};
   CHECK(outputs_to_fetch(specs, model) == std::vector<std::string>{"probabilities", "label"});
 }
+
+TEST_CASE("float32 and float64 outputs decoded as they are point at the output instead of copying it", "[decode]") {
+  std::vector<Owned> owned;
+  owned.push_back(numeric<int64_t>("label", 7, {2}, {2, 0}));
+  owned.push_back(numeric<float>("probabilities", 1, {2, 3}, {0.1f, 0.2f, 0.7f, 0.6f, 0.3f, 0.1f}));
+  owned.push_back(numeric<double>("score", 11, {2, 1}, {1.5, -2.25}));
+  owned.push_back(numeric<uint16_t>("p16", 10, {2, 1}, {0x3C00, 0xC000}));
+  owned.push_back(numeric<int32_t>("count", 6, {2}, {3, 4}));
+  std::vector<OutputTensor> outputs = views(owned);
+  std::vector<DecodedColumn> columns = decode_columns(
+      {spec("label", Kind::kLabel, kIris), spec("probabilities", Kind::kProbabilities, kIris), spec("score", Kind::kValue),
+       spec("p16", Kind::kValue), spec("count", Kind::kValue)},
+      outputs, 2);
+  REQUIRE(columns.size() == 5);
+  CHECK_FALSE(columns[0].numbers_output);  // labels are class indices
+  CHECK(columns[0].indices == std::vector<uint32_t>{2, 0});
+  CHECK(columns[1].numbers_output == std::optional<size_t>(1));  // float32 [rows, 3]: the output itself
+  CHECK(columns[1].numbers.empty());
+  CHECK(columns[1].number(2) == static_cast<double>(0.7f));
+  CHECK(columns[1].value(1) == Json{{"setosa", static_cast<double>(0.6f)}, {"versicolor", static_cast<double>(0.3f)},
+                                    {"virginica", static_cast<double>(0.1f)}});
+  CHECK(columns[2].form == DecodedColumn::Form::kNumber);  // float64 [rows, 1]: one number per row, in place
+  CHECK(columns[2].numbers_output == std::optional<size_t>(2));
+  CHECK(columns[2].value(1) == -2.25);
+  CHECK_FALSE(columns[3].numbers_output);  // float16 and integers are converted into numbers
+  CHECK(columns[3].numbers == std::vector<double>{1.0, -2.0});
+  CHECK_FALSE(columns[4].numbers_output);
+  CHECK(columns[4].value(0) == 3);
+}

@@ -398,3 +398,24 @@ TEST_CASE("NaN and Infinity in a number column are finite_number errors, not pac
   REQUIRE(b.errors.size() == 8);
   for (const auto& e : b.errors) CHECK(e.type == "finite_number");
 }
+
+TEST_CASE("the columns fast path reads no stale number behind an absent or null row", "[packer]") {
+  // Staged columns are reused across batches: a row tagged absent or null may still hold an old
+  // number (here huge, NaN or out of bounds), which must neither be checked nor packed.
+  schema::SchemaDocument doc = schema::parse_schema_document(Json::parse(R"({"version": 1,
+    "input": {"type": "object", "required": ["a"], "properties": {
+      "a": {"type": "number", "minimum": 0, "maximum": 1},
+      "b": {"anyOf": [{"type": "integer", "exclusiveMinimum": 0}, {"type": "null"}], "default": 3}}},
+    "bind": {"X": {"dtype": "float32", "features": ["a", "b"]}}})"));
+  Packer packer(doc);
+  const uint8_t num = static_cast<uint8_t>(Tag::kNumber), null = static_cast<uint8_t>(Tag::kNull), missing = static_cast<uint8_t>(Tag::kMissing);
+  std::vector<uint8_t> a_tags = {num, num, num, num}, b_tags = {missing, null, num, missing};
+  std::vector<double> a = {0.5, 1, 0, 0.25}, b = {1e300, std::nan(""), 2, -7.5};
+  std::vector<ColumnView> cols = {{"a", a_tags, a, {}, {}}, {"b", b_tags, b, {}, {}}};
+  const PackedBatch packed = packer.pack_columns(4, cols);
+  CHECK(packed.errors.empty());
+  CHECK(packed.row_map.size() == 4);
+  const PackedBatch& dom = packer.pack_records(Json::parse(R"([{"a": 0.5}, {"a": 1, "b": null}, {"a": 0, "b": 2}, {"a": 0.25}])"));
+  CHECK(dom.row_map.size() == 4);
+  CHECK(packed.tensors[0].data == dom.tensors[0].data);  // bytes: the same NaN where null is packed as one
+}

@@ -11,6 +11,7 @@ import { loadModel, OnnxPredictError } from 'onnx-predict';
 import { layoutKey } from '../../dist/model.js';
 
 import { IRIS_FEATURES, irisRecords } from '../iris-records.mjs';
+import { rowsOf } from '../result-columns.mjs';
 
 const irisBytes = readFileSync(new URL('../../models/iris.onnx', import.meta.url));
 const routes = new Map([
@@ -377,5 +378,80 @@ test("model.schema.document keeps the author's key order, given or embedded, and
   assert.equal(model.schema.source, 'given');
   assert.deepEqual(Object.keys(model.schema.document.input.properties), reversed);
   assert.deepEqual(model.schema.document, given);
+  model.dispose();
+});
+
+test("output: 'columns' gives typed columns holding exactly the result objects' values, with the same indices and errors", async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const batch = irisRecords(300, 7);
+  batch[5] = { ...batch[5], petal_width: -1 };
+  batch[299] = { ...batch[299], sepal_width: 'wide' };
+  const columns = Object.fromEntries(IRIS_FEATURES.map((f) => [f, batch.map((r) => r[f])]));
+  columns.petal_length = Float64Array.from(batch, (r) => r.petal_length);  // typed and plain columns side by side
+  const objects = await model.predictBatch(batch, { onInvalid: 'skip' });
+  for (const columnar of [await model.predictColumns(columns, { onInvalid: 'skip', output: 'columns' }),
+    await model.predictBatch(batch, { onInvalid: 'skip', output: 'columns' })]) {
+    assert.equal(columnar.rows, 298);
+    assert.ok(columnar.indices instanceof Uint32Array);
+    assert.deepEqual(Array.from(columnar.indices), objects.indices);
+    assert.deepEqual(columnar.errors, objects.errors);
+    assert.deepEqual(Object.keys(columnar.columns), ['label', 'probabilities']);
+    const { label, probabilities } = columnar.columns;
+    assert.deepEqual([label.form, label.names], ['name', ['setosa', 'versicolor', 'virginica']]);
+    assert.ok(label.indices instanceof Uint32Array && label.indices.length === 298);
+    // float32 probabilities come back as ONNX Runtime gave them: a Float32Array [rows, classes]
+    assert.ok(probabilities.numbers instanceof Float32Array && probabilities.numbers.length === 298 * 3);
+    assert.deepEqual(rowsOf(columnar), objects.results);
+  }
+  await assert.rejects(model.predictColumns(columns, { output: 'columns' }), (e) => e instanceof OnnxPredictError && e.code === 'validation_failed');
+  await assert.rejects(model.predictBatch(batch, { output: 'rows' }), (e) => e instanceof OnnxPredictError && e.code === 'invalid_argument');
+  const none = await model.predictBatch([batch[5]], { onInvalid: 'skip', output: 'columns' });
+  assert.deepEqual([none.rows, none.indices.length, Object.keys(none.columns), none.errors.length], [0, 0, [], 1]);
+  model.dispose();
+});
+
+test("output: 'columns' over slices and chunks: indices count from the whole batch, string labels merge across chunks", async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const big = irisRecords(9000, 13);  // above the 8,192-record slice
+  big[8500] = { ...big[8500], sepal_length: null };
+  const objects = await model.predictBatch(big, { onInvalid: 'skip' });
+  const columnar = await model.predictBatch(big, { onInvalid: 'skip', output: 'columns' });
+  assert.deepEqual(Array.from(columnar.indices), objects.indices);
+  assert.deepEqual(columnar.errors.map((e) => e.loc), [[8500, 'sepal_length']]);
+  assert.deepEqual(rowsOf(columnar), objects.results);
+  model.dispose();
+
+  // String labels, 5 records per run: each chunk has its own distinct labels, merged into one list.
+  const strings = await loadModel(irisVariant(true), { schema: {
+    version: 1,
+    input: { type: 'object', properties: Object.fromEntries(IRIS_FEATURES.map((f) => [f, { type: 'number' }])), required: IRIS_FEATURES },
+    bind: { X: { dtype: 'float32', features: IRIS_FEATURES } },
+    output: { species: { from: 'label', kind: 'label' } },
+    limits: { maxBatch: 5 },
+  } });
+  const records = irisRecords(60, 17);
+  const expected = (await strings.predictBatch(records)).results;
+  assert.ok(new Set(expected.slice(0, 5).map((r) => r.species)).size < 3, 'the first chunk lacks a class');
+  const { columns } = await strings.predictBatch(records, { output: 'columns' });
+  assert.deepEqual([...columns.species.names].sort(), ['setosa', 'versicolor', 'virginica']);
+  assert.deepEqual(rowsOf({ rows: 60, columns }), expected);
+  strings.dispose();
+});
+
+test('batches queue per model: packed buffers reused by the next batch never mix rows', async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const batches = Array.from({ length: 40 }, (_, i) => irisRecords(50 + (i % 7) * 30, 100 + i));
+  const expected = [];
+  for (const b of batches) expected.push((await model.predictBatch(b)).results);
+  // Records and columns, objects and columns, all in flight at once.
+  const concurrent = await Promise.all(batches.map((b, i) => {
+    if (i % 3 === 0) return model.predictBatch(b, { output: 'columns' }).then(rowsOf);
+    if (i % 3 === 1) {
+      const columns = Object.fromEntries(IRIS_FEATURES.map((f) => [f, Float64Array.from(b, (r) => r[f])]));
+      return model.predictColumns(columns).then((p) => p.results);
+    }
+    return model.predictBatch(b).then((p) => p.results);
+  }));
+  concurrent.forEach((r, i) => assert.deepEqual(r, expected[i], `batch ${i}`));
   model.dispose();
 });

@@ -5,6 +5,8 @@ import {
   loadModel,
   OnnxPredictError,
   type BatchPrediction,
+  type ColumnarPrediction,
+  type ResultColumn,
   type ModelInfo,
   type RewriteReport,
   type PredictionResult,
@@ -30,6 +32,13 @@ export async function example(bytes: Uint8Array): Promise<void> {
   const one: PredictionResult = await model.predict({ sepal_length: 5.1 });
   const batch: BatchPrediction = await model.predictBatch([{ sepal_length: 5.1 }], { onInvalid: 'skip' });
   const errors: ValidationErrorItem[] = batch.errors.concat(model.validate([]));
+  const columnar: ColumnarPrediction = await model.predictColumns({ sepal_length: Float64Array.of(5.1) }, { output: 'columns' });
+  const fromRecords: ColumnarPrediction = await model.predictBatch([{ sepal_length: 5.1 }], { output: 'columns', onInvalid: 'skip' });
+  const labels: ResultColumn = columnar.columns.label;
+  const firstLabel: string | undefined = labels.names?.[labels.indices?.[0] ?? 0];
+  const probability: number | undefined = fromRecords.columns.probabilities?.numbers?.[0];
+  const rowsAndIndex: [number, Uint32Array] = [columnar.rows, columnar.indices];
+  const asObjects: BatchPrediction = await model.predictColumns({ sepal_length: [5.1] });
   const source: 'given' | 'embedded' | 'derived' = model.schema.source;
   model.dispose();
 
@@ -42,5 +51,5 @@ export async function example(bytes: Uint8Array): Promise<void> {
   } catch (e) {
     if (e instanceof OnnxPredictError && e.code === 'unsafe_format') console.log(e.details.format);
   }
-  console.log(firstInput, dims, one, errors, source, locs, probabilityClasses, notes);
+  console.log(firstInput, dims, one, errors, source, locs, probabilityClasses, notes, firstLabel, probability, rowsAndIndex, asObjects);
 }

@@ -101,13 +101,21 @@ class ColumnBuilder {
 
 /**
  * Columns given by the caller, one array per field, all of length `rows`. A Float64Array goes
- * across as it is; any other array (number[], Float32Array, string[], boolean[], mixed) is tagged
- * element by element, `undefined` meaning the field is absent from that record.
+ * across as it is (copied once into the core's staged column when the field is one of `fields`);
+ * any other array (number[], Float32Array, string[], boolean[], mixed) is tagged element by
+ * element, `undefined` meaning the field is absent from that record.
  */
-export function arraysToColumns(arrays: Record<string, ArrayLike<unknown>>, rows: number): Column[] {
+export function arraysToColumns(arrays: Record<string, ArrayLike<unknown>>, rows: number,
+  fields: readonly string[] = [], staging?: Staging): Column[] {
   return Object.entries(arrays).map(([name, values]) => {
-    if (values instanceof Float64Array) return { name, tags: new Uint8Array(rows).fill(Tag.Number), numbers: values };
-    const builder = new ColumnBuilder(name, rows);
+    const field = staging ? fields.indexOf(name) : -1;
+    if (values instanceof Float64Array) {
+      if (field < 0) return { name, tags: new Uint8Array(rows).fill(Tag.Number), numbers: values };
+      staging!.tags.fill(Tag.Number, field * rows, (field + 1) * rows);
+      staging!.numbers.set(values.subarray(0, rows), field * rows);
+      return { name, staged: field };
+    }
+    const builder = field < 0 ? new ColumnBuilder(name, rows) : new ColumnBuilder(name, rows, staging, field);
     for (let r = 0; r < rows; r++) builder.set(r, values[r]);
     return builder.build();
   });

@@ -14,7 +14,10 @@ export type {
 export { compileSchema, CompiledSchema } from './schema.js';
 export type { CompileSchemaOptions, ValidationErrorItem } from './schema.js';
 export { loadModel, Model } from './model.js';
-export type { LoadModelOptions, ModelSchema, PredictionResult, PredictBatchOptions, BatchPrediction } from './model.js';
+export type {
+  LoadModelOptions, ModelSchema, PredictionResult, PredictBatchOptions, ObjectsOptions, ColumnsOptions, BatchPrediction,
+  ColumnarPrediction, ResultColumn,
+} from './model.js';
 export { fetchModelBytes, type FetchOptions, type FetchProgress, type ModelSource } from './fetch.js';
 
 function toBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {

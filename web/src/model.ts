@@ -2,7 +2,7 @@
 // The core validates, packs and decodes; this file only moves buffers and awaits ORT.
 import * as ort from 'onnxruntime-web/wasm';
 
-import { arraysToColumns, compileRecordReader, type RecordReader } from './columns.js';
+import { arraysToColumns, compileRecordReader, type RecordReader, type Staging } from './columns.js';
 import { loadCore, unwrap, type CoreModule, type CorePredictor } from './core.js';
 import { OnnxPredictError } from './errors.js';
 import { downloadModel, type FetchOptions, type ModelSource } from './fetch.js';
@@ -40,13 +40,56 @@ export type PredictionResult = Record<string, unknown>;
 export interface PredictBatchOptions {
   /** 'throw' (default): any invalid record fails the whole batch with `validation_failed`. 'skip': predict the rest. */
   onInvalid?: 'throw' | 'skip';
+  /**
+   * 'objects' (default): one result object per valid record (BatchPrediction). 'columns': one
+   * typed-array column per output key instead (ColumnarPrediction): no object is built per record.
+   */
+  output?: 'objects' | 'columns';
 }
+
+/** PredictBatchOptions asking for result objects (the default). */
+export type ObjectsOptions = PredictBatchOptions & { output?: 'objects' };
+/** PredictBatchOptions asking for result columns. */
+export type ColumnsOptions = PredictBatchOptions & { output: 'columns' };
 
 export interface BatchPrediction {
   /** Results of the valid records, in input order. */
   results: PredictionResult[];
   /** indices[i] is the input index of results[i]. */
   indices: number[];
+  /** Pydantic-shaped errors; loc[0] is the record's input index. */
+  errors: ValidationErrorItem[];
+}
+
+/**
+ * One output key's values for every predicted row, as the core decoded them (src/decode/decoder.h,
+ * DecodedColumn). Row r's value, by `form`:
+ *   number        numbers[r]
+ *   name          names[indices[r]]                                 (labels)
+ *   namedNumbers  {names[c]: numbers[r * width + c]} for c < width   (probabilities by class)
+ *   numbers       numbers[r * width .. (r + 1) * width]              (a vector value)
+ *   topK          [{class: names ? names[i] : i, probability: numbers[r * width + j]}], i = indices[r * width + j], j < width
+ *   json          json[r]                                           (raw outputs, booleans, strings)
+ * The arrays belong to the caller.
+ */
+export interface ResultColumn {
+  form: 'number' | 'name' | 'namedNumbers' | 'numbers' | 'topK' | 'json';
+  width: number;
+  /** A float32 output's values as a Float32Array (ONNX Runtime's own array), else doubles. */
+  numbers?: Float64Array | Float32Array;
+  indices?: Uint32Array;
+  names?: string[];
+  json?: unknown[];
+}
+
+/** predictBatch / predictColumns with output: 'columns'. */
+export interface ColumnarPrediction {
+  /** How many records were predicted (the valid ones). */
+  rows: number;
+  /** indices[r] is the input index of row r. */
+  indices: Uint32Array;
+  /** One column per output key of the schema, rows in input order; empty when no record was predicted. */
+  columns: Record<string, ResultColumn>;
   /** Pydantic-shaped errors; loc[0] is the record's input index. */
   errors: ValidationErrorItem[];
 }
@@ -127,15 +170,103 @@ function outputForDecode(name: string, tensor: ort.Tensor) {
   return { name, dataType, dims: [...tensor.dims], data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
-/** One decoded output column (bindings/predictor_bindings.cpp; src/decode/decoder.h DecodedColumn). */
-interface DecodedColumn {
+/**
+ * One decoded output column (bindings/predictor_bindings.cpp): numbers and indices are views of
+ * the core's heap, or numbers is the output named by numbersOf (an index in the outputs decoded).
+ */
+interface DecodedColumn extends ResultColumn {
   name: string;
-  form: 'number' | 'name' | 'namedNumbers' | 'numbers' | 'topK' | 'json';
-  width: number;
-  numbers?: Float64Array;
-  indices?: Uint32Array;
-  names?: string[];
-  json?: unknown[];
+  numbersOf?: number;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/**
+ * Where a model keeps the packed batches it is about to run: the core hands out views of its heap
+ * (valid until the next call), so each slice's tensors and row map are copied out. Slice 0 (every
+ * batch up to 8,192 records) reuses one buffer, grown as needed, so a steady stream of batches
+ * allocates nothing here; further slices of a larger batch get buffers of their own.
+ */
+class PackedCopies {
+  #reused = new ArrayBuffer(0);
+
+  /** `batch` with its data and rowMap copied into buffers owned here (slot: the slice's index). */
+  keep(slot: number, batch: PackedBatch): PackedBatch {
+    let bytes = batch.rowMap.byteLength;
+    for (const t of batch.tensors) if (t.data) bytes += align8(t.data.byteLength);
+    let buffer: ArrayBuffer;
+    if (slot > 0) {
+      buffer = new ArrayBuffer(bytes);
+    } else {
+      if (this.#reused.byteLength < bytes) this.#reused = new ArrayBuffer(bytes);
+      buffer = this.#reused;
+    }
+    let at = 0;
+    const tensors = batch.tensors.map((t) => {
+      if (!t.data) return t;
+      const data = new Uint8Array(buffer, at, t.data.byteLength);
+      data.set(t.data);
+      at += align8(t.data.byteLength);  // 8-aligned: float64 and int64 views start here
+      return { ...t, data };
+    });
+    const rowMap = new Uint32Array(buffer, at, batch.rowMap.length);
+    rowMap.set(batch.rowMap);
+    return { records: batch.records, tensors, rowMap, errors: batch.errors };
+  }
+}
+
+/** Decoded chunks copied into caller-owned columns of `rows` rows in all (output: 'columns'). */
+class ColumnCollector {
+  readonly columns: Record<string, ResultColumn> = {};
+  readonly indices: Uint32Array;
+  #nameIndex = new Map<string, Map<string, number>>();  // per column with indices into names: name → its index in the merged names
+
+  constructor(readonly rows: number) {
+    this.indices = new Uint32Array(rows);
+  }
+
+  /** Rows [0, count) of `decoded` become rows [at, at + count). */
+  append(decoded: DecodedColumn[], at: number, count: number): void {
+    for (const c of decoded) {
+      const w = c.width;
+      let out = this.columns[c.name];
+      if (!out) {
+        out = { form: c.form, width: w };
+        if (c.numbers) {
+          // An output's own array (numbersOf) holding exactly these rows is the column; heap views are copied.
+          const whole = c.numbersOf !== undefined && count === this.rows && c.numbers.length === count * w;
+          out.numbers = whole ? c.numbers : new (c.numbers instanceof Float32Array ? Float32Array : Float64Array)(this.rows * w);
+        }
+        if (c.indices) out.indices = new Uint32Array(this.rows * w);
+        if (c.names) out.names = [...c.names];
+        if (c.json) out.json = [];
+        this.columns[c.name] = out;
+      }
+      if (c.numbers && out.numbers !== c.numbers) out.numbers!.set(c.numbers.subarray(0, count * w), at * w);
+      if (c.json) for (let r = 0; r < count; r++) out.json!.push(c.json[r]);
+      if (!c.indices) continue;
+      const names = out.names, chunkNames = c.names;
+      if (!names || !chunkNames || (names.length === chunkNames.length && names.every((n, i) => n === chunkNames[i]))) {
+        out.indices!.set(c.indices.subarray(0, count * w), at * w);
+        continue;
+      }
+      // Label strings differ between chunks (each chunk's names are its own distinct labels): merge.
+      let index = this.#nameIndex.get(c.name);
+      if (!index) this.#nameIndex.set(c.name, (index = new Map(names.map((n, i) => [n, i]))));
+      const remap = chunkNames.map((n) => {
+        let k = index!.get(n);
+        if (k === undefined) index!.set(n, (k = names.push(n) - 1));
+        return k;
+      });
+      for (let j = 0; j < count * w; j++) out.indices![at * w + j] = remap[c.indices[j]];
+    }
+  }
+
+  /** Input indices of rows [at, at + rowMap.length): rowMap + offset. */
+  appendIndices(rowMap: Uint32Array, offset: number, at: number): void {
+    if (offset === 0) this.indices.set(rowMap, at);
+    else for (let i = 0; i < rowMap.length; i++) this.indices[at + i] = rowMap[i] + offset;
+  }
 }
 
 /** Row r's value of a decoded column: the core decided what each row holds; this only builds it. */
@@ -173,15 +304,29 @@ function resultObjects(columns: DecodedColumn[], rows: number, into: PredictionR
   }
 }
 
-// An object-literal key: quoted, or computed for __proto__ (a literal would set the prototype).
-const literalKey = (key: string) => (key === '__proto__' ? `[${JSON.stringify(key)}]` : JSON.stringify(key));
-
 /**
- * resultObjects specialised to one batch's column layout (names, forms, class names): each row
- * becomes one object literal, so V8 allocates every result with one shape. Builders are cached
- * per layout; where code generation is not allowed, resultObjects does the same work.
+ * resultObjects specialised to one batch's column layout (names, forms, class names). Every kind
+ * of object it makes (the result, a namedNumbers row, a topK entry) comes from a constructor of its
+ * own whose prototype is Object.prototype: the objects are plain (own enumerable keys in order,
+ * Object.prototype as prototype), but V8 gives them hidden classes no other code shares. Built as
+ * object literals, they shared their hidden classes with every object of the same keys made
+ * anywhere in the page (another model's results, the caller's own objects), and when such code
+ * stored other kinds of values under those keys, V8 generalized the shared fields and the builder
+ * ran 3-4x slower from then on (bench/README.md). Builders are cached per layout; where code
+ * generation is not allowed, resultObjects does the same work.
  */
 function compileResultBuilder(columns: DecodedColumn[]): ResultBuilder {
+  const constructors: string[] = [];
+  // A constructor for objects with these keys; the expression that makes one from `values`.
+  const make = (keys: string[], values: string[]) => {
+    const id = constructors.length;
+    const assign = keys.map((key, i) => (key === '__proto__'  // (an assignment would set the prototype)
+      ? `Object.defineProperty(this, "__proto__", { value: a${i}, writable: true, enumerable: true, configurable: true });`
+      : `this[${JSON.stringify(key)}] = a${i};`));
+    constructors.push(`function O${id}(${keys.map((_, i) => `a${i}`).join(', ')}) { ${assign.join(' ')} }`,
+      `O${id}.prototype = Object.prototype;`);
+    return `new O${id}(${values.join(', ')})`;
+  };
   const lines = columns.map((c, k) => `const n${k} = columns[${k}].numbers, i${k} = columns[${k}].indices, s${k} = columns[${k}].names, j${k} = columns[${k}].json;`);
   const values = columns.map((c, k) => {
     const w = c.width;
@@ -190,20 +335,23 @@ function compileResultBuilder(columns: DecodedColumn[]): ResultBuilder {
       case 'name': return `s${k}[i${k}[r]]`;
       case 'namedNumbers':
         if (w > 256) return `value(columns[${k}], r)`;
-        return `{ ${c.names!.map((name, i) => `${literalKey(name)}: n${k}[r * ${w} + ${i}]`).join(', ')} }`;
+        return make(c.names!, c.names!.map((_, i) => `n${k}[r * ${w} + ${i}]`));
       case 'topK':
-        return `[${Array.from({ length: w }, (_, j) => `{ class: ${c.names ? `s${k}[i${k}[r * ${w} + ${j}]]` : `i${k}[r * ${w} + ${j}]`}, probability: n${k}[r * ${w} + ${j}] }`).join(', ')}]`;
+        return `[${Array.from({ length: w }, (_, j) => make(['class', 'probability'],
+          [c.names ? `s${k}[i${k}[r * ${w} + ${j}]]` : `i${k}[r * ${w} + ${j}]`, `n${k}[r * ${w} + ${j}]`])).join(', ')}]`;
       case 'json': return `j${k}[r]`;
       default: return `value(columns[${k}], r)`;
     }
   });
-  const body = [...lines,
-    'for (let r = 0; r < rows; r++) {',
-    `  into.push({ ${columns.map((c, k) => `${literalKey(c.name)}: ${values[k]}`).join(', ')} });`,
-    '}'].join('\n');
+  const result = make(columns.map((c) => c.name), values);
+  const source = [...constructors,
+    'return function build(columns, rows, into, value) {',
+    ...lines,
+    '  for (let r = 0; r < rows; r++) into.push(' + result + ');',
+    '};'].join('\n');
   try {
-    const build = new Function('columns', 'rows', 'into', 'value', `${body}\n//# sourceURL=onnx-predict-result-builder.js`);
-    return build as ResultBuilder;  // called directly: no wrapper closure between the caller and the loop
+    // called directly: no wrapper closure between the caller and the loop
+    return new Function(`${source}\n//# sourceURL=onnx-predict-result-builder.js`)() as ResultBuilder;
   } catch {
     return resultObjects;
   }
@@ -289,12 +437,13 @@ export class Model {
   #predictor: CorePredictor | undefined;
   #session: ort.InferenceSession | undefined;
   #readRecords: RecordReader | undefined;  // records → columns, compiled for the flat fields (none: not a flat schema)
-  #flatFieldCount = 0;
+  #flatFields: readonly string[] = [];
   #resultBuilders = new Map<string, ResultBuilder>();  // decoded columns → result objects, per layout
   #chunkSize: number;
   #fixedBatch: boolean;
   #fetches: string[];  // the outputs the decoder reads: all ORT is asked for
-  #queue: Promise<unknown> = Promise.resolve();
+  #queue: Promise<unknown> = Promise.resolve();  // the batches in flight, one after another (#serially)
+  #packed = new PackedCopies();
   /** What the C++ deserializer read of the model ORT runs (inputs, outputs, types, shapes, opsets, metadata) and what loading rewrote. */
   readonly info: LoadedModelInfo;
   /** The schema in force. */
@@ -309,7 +458,7 @@ export class Model {
     const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean; fetches: string[] };
     this.schema = { source: s.source, document: documentInOrder(s.source, s.document, schemaText, this.info) };
     this.#readRecords = s.flatFields ? compileRecordReader(s.flatFields) : undefined;
-    this.#flatFieldCount = s.flatFields?.length ?? 0;
+    this.#flatFields = s.flatFields ?? [];
     this.#chunkSize = s.chunkSize;
     this.#fixedBatch = s.fixedBatch;
     this.#fetches = s.fetches;
@@ -320,6 +469,16 @@ export class Model {
     return this.#predictor;
   }
 
+  /**
+   * The core's staged columns for a batch of `rows`: views of its heap, taken after the call that
+   * may have grown it, valid until the next call into the core (packColumns reads them).
+   */
+  #stage(rows: number): Staging {
+    const at = unwrap(this.#live().stageColumns(rows));
+    const heap = this.#core.HEAPU8.buffer, fields = this.#flatFields.length;
+    return { tags: new Uint8Array(heap, at.tags, fields * rows), numbers: new Float64Array(heap, at.numbers, fields * rows) };
+  }
+
   /** Validates and packs records[from .. to); errors' loc[0] count from `from`. */
   #pack(records: readonly unknown[], from = 0, to = records.length): PackedBatch {
     if (!Array.isArray(records)) throw new OnnxPredictError('invalid_argument', 'expected an array of records');
@@ -327,11 +486,8 @@ export class Model {
     if (this.#readRecords) {
       // The flat fields are read straight into the core's staged columns (views of its heap, taken
       // after the call that may have grown it; nothing calls into the core until packColumns).
-      const rows = to - from, fields = this.#flatFieldCount;
-      const at = unwrap(predictor.stageColumns(rows));
-      const heap = this.#core.HEAPU8.buffer;
-      const staging = { tags: new Uint8Array(heap, at.tags, fields * rows), numbers: new Float64Array(heap, at.numbers, fields * rows) };
-      const { columns, nonObjects } = this.#readRecords(records, staging, from, rows);
+      const rows = to - from;
+      const { columns, nonObjects } = this.#readRecords(records, this.#stage(rows), from, rows);
       return unwrap(predictor.packColumns(rows, columns, nonObjects)) as PackedBatch;
     }
     let text: string;
@@ -350,7 +506,7 @@ export class Model {
 
   /** Predicts one record; an invalid record throws `validation_failed` with details.errors. */
   async predict(record: unknown): Promise<PredictionResult> {
-    const { results } = await this.predictBatch([record], { onInvalid: 'throw' });
+    const { results } = await this.predictBatch([record], { onInvalid: 'throw', output: 'objects' });
     return results[0];
   }
 
@@ -360,80 +516,136 @@ export class Model {
    * Batches above 8,192 records go through the pipeline in slices of that size: every slice is
    * validated and packed first (so 'throw' still runs nothing when any record is invalid), then
    * run and decoded one by one, which keeps the working set in cache (digits, 100,000 records:
-   * 2.3x faster than one slice; bench/README.md).
+   * 2.3x faster than one slice; bench/README.md). With output: 'columns', typed-array result
+   * columns instead of result objects.
    */
-  async predictBatch(records: readonly unknown[], options: PredictBatchOptions = {}): Promise<BatchPrediction> {
-    const slices: { from: number; batch: PackedBatch }[] = [];
-    const errors: ValidationErrorItem[] = [];
-    const count = Array.isArray(records) ? records.length : 0;
-    for (let from = 0; from === 0 || from < count; from += kPipelineSlice) {
-      const batch = this.#pack(records, from, Math.min(count, from + kPipelineSlice));
-      for (const e of batch.errors) {
-        if (from > 0) (e.loc as (string | number)[])[0] = (e.loc[0] as number) + from;  // record index in the whole batch
-        errors.push(e);
+  predictBatch(records: readonly unknown[], options?: ObjectsOptions): Promise<BatchPrediction>;
+  predictBatch(records: readonly unknown[], options: ColumnsOptions): Promise<ColumnarPrediction>;
+  predictBatch(records: readonly unknown[], options?: PredictBatchOptions): Promise<BatchPrediction | ColumnarPrediction>;
+  predictBatch(records: readonly unknown[], options: PredictBatchOptions = {}): Promise<BatchPrediction | ColumnarPrediction> {
+    return this.#serially(() => {
+      const slices: { from: number; batch: PackedBatch }[] = [];
+      const errors: ValidationErrorItem[] = [];
+      const count = Array.isArray(records) ? records.length : 0;
+      for (let from = 0; from === 0 || from < count; from += kPipelineSlice) {
+        const batch = this.#packed.keep(slices.length, this.#pack(records, from, Math.min(count, from + kPipelineSlice)));
+        for (const e of batch.errors) {
+          if (from > 0) (e.loc as (string | number)[])[0] = (e.loc[0] as number) + from;  // record index in the whole batch
+          errors.push(e);
+        }
+        slices.push({ from, batch });
       }
-      slices.push({ from, batch });
-    }
-    return this.#predictSlices(slices, errors, options);
+      return this.#predictSlices(slices, errors, options);
+    });
   }
 
-  /** Fails with `validation_failed` on any error unless skipping; else runs the slices' valid rows in order. */
+  /**
+   * Fails with `validation_failed` on any error unless skipping; else runs the slices' valid rows
+   * in order and collects their results as objects or as columns.
+   */
   async #predictSlices(slices: { from: number; batch: PackedBatch }[], errors: ValidationErrorItem[],
-    options: PredictBatchOptions): Promise<BatchPrediction> {
+    options: PredictBatchOptions): Promise<BatchPrediction | ColumnarPrediction> {
+    const output = options.output ?? 'objects';
+    if (output !== 'objects' && output !== 'columns') {
+      throw new OnnxPredictError('invalid_argument', `output must be 'objects' or 'columns', not ${JSON.stringify(output)}`);
+    }
     if (errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') throw validationFailed(errors);
+    return output === 'columns' ? this.#collectColumns(slices, errors) : this.#collectObjects(slices, errors);
+  }
+
+  /** The slices' results as objects, by a result builder compiled per output layout. */
+  async #collectObjects(slices: { from: number; batch: PackedBatch }[], errors: ValidationErrorItem[]): Promise<BatchPrediction> {
     const out: BatchPrediction = { results: [], indices: [], errors };
-    for (const { from, batch } of slices) await this.#predictPacked(batch, from, out);
+    for (const { from: offset, batch } of slices) {
+      const { rowMap } = batch, chunk = this.#chunkRows(rowMap.length);
+      for (let from = 0; from < rowMap.length; from += chunk) {
+        const to = Math.min(rowMap.length, from + chunk);
+        const decoded = await this.#runChunk(batch, from, to);
+        const layout = layoutKey(decoded);
+        let build = this.#resultBuilders.get(layout);
+        if (!build) this.#resultBuilders.set(layout, (build = compileResultBuilder(decoded)));
+        build(decoded, to - from, out.results, columnValue);
+      }
+      for (let i = 0; i < rowMap.length; i++) out.indices.push(rowMap[i] + offset);
+    }
     return out;
   }
 
-  /** Runs a packed batch's rows and appends their results and input indices (rowMap + offset) to `out`. */
-  async #predictPacked(batch: PackedBatch, offset: number, out: BatchPrediction): Promise<void> {
-    const rows = batch.rowMap.length;
-    const chunk = this.#chunkSize > 0 ? this.#chunkSize : Math.max(rows, 1);
-    for (let from = 0; from < rows; from += chunk) {
-      const to = Math.min(rows, from + chunk);
-      const pad = this.#fixedBatch ? chunk : 0;
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const t of batch.tensors) feeds[t.name] = ortTensor(t, from, to, pad);
-      const outputs = await this.#run(feeds);
-      const predictor = this.#live();
-      // The decoded columns are views of the core's heap: built into results before any other call.
-      const decoded = unwrap(predictor.decode(
-        Object.entries(outputs).map(([name, tensor]) => outputForDecode(name, tensor)), Math.max(to - from, pad))) as DecodedColumn[];
-      const layout = layoutKey(decoded);
-      let build = this.#resultBuilders.get(layout);
-      if (!build) this.#resultBuilders.set(layout, (build = compileResultBuilder(decoded)));
-      build(decoded, to - from, out.results, columnValue);
+  /** The slices' results as columns (output: 'columns'). */
+  async #collectColumns(slices: { from: number; batch: PackedBatch }[], errors: ValidationErrorItem[]): Promise<ColumnarPrediction> {
+    const collector = new ColumnCollector(slices.reduce((n, s) => n + s.batch.rowMap.length, 0));
+    let at = 0;
+    for (const { from: offset, batch } of slices) {
+      const { rowMap } = batch, chunk = this.#chunkRows(rowMap.length);
+      for (let from = 0; from < rowMap.length; from += chunk) {
+        const to = Math.min(rowMap.length, from + chunk);
+        collector.append(await this.#runChunk(batch, from, to), at + from, to - from);
+      }
+      collector.appendIndices(rowMap, offset, at);
+      at += rowMap.length;
     }
-    const { rowMap } = batch;
-    for (let i = 0; i < rows; i++) out.indices.push(rowMap[i] + offset);
+    return { rows: collector.rows, indices: collector.indices, columns: collector.columns, errors };
+  }
+
+  /** Rows per ORT run for a packed batch of `rows`: the schema's chunk size (limits.maxBatch, a fixed batch dimension) or all. */
+  #chunkRows(rows: number): number {
+    return this.#chunkSize > 0 ? this.#chunkSize : Math.max(rows, 1);
+  }
+
+  /**
+   * Runs rows [from, to) of a packed batch (padded to the chunk size for a fixed batch dimension)
+   * and decodes them. The decoded columns are views of the core's heap: read them before calling
+   * into the core again.
+   */
+  async #runChunk(batch: PackedBatch, from: number, to: number): Promise<DecodedColumn[]> {
+    const pad = this.#fixedBatch ? this.#chunkSize : 0;
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const t of batch.tensors) feeds[t.name] = ortTensor(t, from, to, pad);
+    const outputs = Object.entries(await this.#run(feeds));
+    const decoded = unwrap(this.#live().decode(outputs.map(([name, tensor]) => outputForDecode(name, tensor)),
+      Math.max(to - from, pad))) as DecodedColumn[];
+    for (const c of decoded) if (c.numbersOf !== undefined) c.numbers = outputs[c.numbersOf][1].data as Float32Array | Float64Array;
+    return decoded;
   }
 
   /**
    * Predicts from columns: { field: Float64Array | number[] | string[] | boolean[] }, all of one
    * length (record r is element r of every column). The fastest input form for flat schemas: a
-   * Float64Array crosses into the core as it is. Results and errors as in predictBatch.
+   * Float64Array crosses into the core as it is (NaN is not a number there: a validation error).
+   * Results and errors as in predictBatch; with output: 'columns', typed arrays out as well.
    */
-  async predictColumns(columns: Record<string, ArrayLike<unknown>>, options: PredictBatchOptions = {}): Promise<BatchPrediction> {
-    const lengths = Object.values(columns).map((c) => c.length);
-    const rows = lengths[0] ?? 0;
-    if (lengths.some((n) => n !== rows)) throw new OnnxPredictError('invalid_argument', 'all columns must have the same length');
-    const predictor = this.#live();
-    if (!this.#readRecords) throw new OnnxPredictError('invalid_argument', "columns need a schema of scalar fields; use predictBatch");
-    const batch = unwrap(predictor.packColumns(rows, arraysToColumns(columns, rows), undefined)) as PackedBatch;
-    return this.#predictSlices([{ from: 0, batch }], batch.errors, options);
+  predictColumns(columns: Record<string, ArrayLike<unknown>>, options?: ObjectsOptions): Promise<BatchPrediction>;
+  predictColumns(columns: Record<string, ArrayLike<unknown>>, options: ColumnsOptions): Promise<ColumnarPrediction>;
+  predictColumns(columns: Record<string, ArrayLike<unknown>>, options?: PredictBatchOptions): Promise<BatchPrediction | ColumnarPrediction>;
+  predictColumns(columns: Record<string, ArrayLike<unknown>>, options: PredictBatchOptions = {}): Promise<BatchPrediction | ColumnarPrediction> {
+    return this.#serially(() => {
+      const lengths = Object.values(columns).map((c) => c.length);
+      const rows = lengths[0] ?? 0;
+      if (lengths.some((n) => n !== rows)) throw new OnnxPredictError('invalid_argument', 'all columns must have the same length');
+      const predictor = this.#live();
+      if (!this.#readRecords) throw new OnnxPredictError('invalid_argument', "columns need a schema of scalar fields; use predictBatch");
+      const staged = arraysToColumns(columns, rows, this.#flatFields, this.#stage(rows));
+      const batch = this.#packed.keep(0, unwrap(predictor.packColumns(rows, staged, undefined)) as PackedBatch);
+      return this.#predictSlices([{ from: 0, batch }], batch.errors, options);
+    });
   }
 
-  // ORT runs one batch at a time per session: concurrent calls queue here, so rows never mix.
+  /**
+   * Runs one batch's work (pack, ORT runs, decode) after the batches before it: ORT runs one batch
+   * at a time per session, and the packed-batch buffers (#packed) are reused by the next batch.
+   */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.#queue.then(work);
+    this.#queue = done.catch(() => undefined);
+    return done;
+  }
+
   #run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
     const session = this.#session;
     if (!session) return Promise.reject(new OnnxPredictError('disposed', 'this model was disposed; load it again'));
-    const run = this.#queue.then(() => session.run(feeds, this.#fetches)).catch((error: unknown) => {
-      if (error instanceof OnnxPredictError) throw error;
+    return session.run(feeds, this.#fetches).catch((error: unknown) => {
       throw new OnnxPredictError('inference_failed', `ONNX Runtime failed to run the model: ${(error as Error)?.message ?? error}`);
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 
   /** Releases the ORT session and the native predictor. Idempotent; later calls throw `disposed`. */
@@ -452,7 +664,7 @@ export class Model {
   async selfCheck(): Promise<void> {
     const examples = (this.schema.document.examples ?? []) as { input: unknown; output?: Record<string, unknown> }[];
     if (examples.length === 0) return;
-    const { results, errors } = await this.predictBatch(examples.map((e) => e.input), { onInvalid: 'skip' });
+    const { results, errors } = await this.predictBatch(examples.map((e) => e.input), { onInvalid: 'skip', output: 'objects' });
     if (errors.length > 0) {
       throw new OnnxPredictError('self_check_failed', `example ${errors[0].loc[0]} does not validate: ${errors[0].msg}`, { errors });
     }
