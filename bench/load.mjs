@@ -37,6 +37,11 @@ const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
 // ---- load ------------------------------------------------------------------------------------
 
+// dispose() starts ORT's session release without waiting for it; a create timed while a release
+// is still pending took 2-3x as long (breast_cancer: 5.9 ms instead of 2.3), so each side's
+// release is let finish (one macrotask) before the other side is timed.
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function warmLoad(bytes) {
   const ours = [];
   const theirs = [];
@@ -45,10 +50,12 @@ async function warmLoad(bytes) {
     const model = await loadModel(bytes);
     const oursMs = ms(start);
     model.dispose();
+    await settle();
     start = process.hrtime.bigint();
     const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
     const theirsMs = ms(start);
     await session.release();
+    await settle();
     if (rep >= 2) {
       ours.push(oursMs);
       theirs.push(theirsMs);
@@ -155,7 +162,8 @@ writeReadmeSection('load', `## Load time, size and memory
 
 - **Load**: \`loadModel(bytes)\` (format sniff, C++ read, schema resolution and check, ORT session,
   self-check run of the examples) against \`ort.InferenceSession.create(bytes)\`. Warm: one
-  process, alternating, median of ${WARM_REPS}. Fresh: a new Node process per sample, timed from
+  process, alternating, median of ${WARM_REPS}, each side's session release let finish before the
+  other side is timed. Fresh: a new Node process per sample, timed from
   before the first \`import\` (so both wasm compilations count), median of ${FRESH_REPS}.
 - **Memory**: ${mem.batches.toLocaleString('en')} \`predictBatch\` calls of ${mem.records_per_batch} iris records after 200 warm-up calls.
 - Machine: ${machineMarkdown(result.machine)}
