@@ -332,7 +332,10 @@ test('result objects: top_k lists, and class names like __proto__ become own key
   const batch = irisRecords(200, 5);
   const { results } = await model.predictBatch(batch);
   for (const r of results) {
-    assert.equal(Object.getPrototypeOf(r.probabilities), Object.prototype);
+    // Plain objects (made by generated constructors whose prototype is Object.prototype).
+    for (const o of [r, r.probabilities, ...r.top2]) assert.equal(Object.getPrototypeOf(o), Object.prototype);
+    for (const o of [r, ...r.top2]) assert.equal(o.constructor, Object);  // (probabilities has a class named constructor)
+    assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
     assert.deepEqual(Object.keys(r.probabilities), classes);
     const ranked = classes.map((c) => [c, r.probabilities[c]]).sort((a, b) => b[1] - a[1]);
     assert.deepEqual(r.top2, ranked.slice(0, 2).map(([c, p]) => ({ class: c, probability: p })));
