@@ -32,6 +32,52 @@ inline double element(const ColumnView* column, double fallback, size_t r) {
   return fallback;
 }
 
+// Whether every row's tag is kNumber: a reduction over the column, which vectorizes.
+bool all_number_tags(const uint8_t* tags, size_t rows) {
+  uint8_t all = 1;
+  for (size_t r = 0; r < rows; ++r) all &= tags[r] == kNumber;
+  return all;
+}
+
+// Whether every row is a number within [low, high] (and whole, for integers): the common case,
+// answered by reductions over the whole column, which vectorize where a per-row store does not.
+bool all_numbers_within(const uint8_t* tags, const double* numbers, size_t rows, double low, double high, bool integer) {
+  if (!all_number_tags(tags, rows)) return false;
+  bool within = true;
+  for (size_t r = 0; r < rows; ++r) within &= (numbers[r] >= low) & (numbers[r] <= high);
+  if (within && integer) {
+    for (size_t r = 0; r < rows; ++r) within &= numbers[r] == std::floor(numbers[r]);
+  }
+  return within;
+}
+
+// Writes a number column's rows as float32 or float64 (F) at out + r * stride: every row as a
+// number first, then the rows that are booleans or take the fallback (absent, null).
+template <class F>
+void write_floats(const ColumnView& column, double fallback, size_t rows, uint8_t* out, size_t stride) {
+  const uint8_t* tags = column.tags.data();
+  const double* numbers = column.numbers.data();
+  const bool have_numbers = column.numbers.size() >= rows;
+  if (have_numbers && all_number_tags(tags, rows)) {  // the common case: a plain conversion loop
+    for (size_t r = 0; r < rows; ++r) {
+      F f = static_cast<F>(numbers[r]);
+      std::memcpy(out + r * stride, &f, sizeof(F));
+    }
+    return;
+  }
+  if (have_numbers) {  // without branches (other rows' numbers are stale: 0 instead)
+    for (size_t r = 0; r < rows; ++r) {
+      F f = static_cast<F>(tags[r] == kNumber ? numbers[r] : 0.0);
+      std::memcpy(out + r * stride, &f, sizeof(F));
+    }
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    if (tags[r] == kNumber) continue;
+    F f = static_cast<F>(element(&column, fallback, r));
+    std::memcpy(out + r * stride, &f, sizeof(F));
+  }
+}
+
 // Stores v as the dtype at out (the same conversions as the general path: static_cast).
 inline void store(DType dtype, double v, uint8_t* out) {
   switch (dtype) {
@@ -175,6 +221,7 @@ void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
     const double low = std::max(b.exclusive_minimum ? std::nextafter(b.minimum, kInfinity) : b.minimum, -kMax);
     const double high = std::min(b.exclusive_maximum ? std::nextafter(b.maximum, -kInfinity) : b.maximum, kMax);
     const double* numbers = check.column->numbers.data();
+    if (all_numbers_within(tags, numbers, rows, low, high, integer)) continue;  // every row passes: ok[] stands
     const uint8_t absent_or_null_ok = absent_ok | null_ok;
     uint8_t others = 0;  // any row that is not a number
     auto scan = [&](auto integer_only) {  // one loop per kind, free of branches: it vectorizes
@@ -235,27 +282,10 @@ void FastColumnPlan::write_all(size_t rows, std::vector<PackedTensor>& tensors) 
     for (const Source& s : writer.sources) {
       uint8_t* out = data.data() + offset;
       offset += size * s.width;
-      if (s.encoding == FeatureColumn::Encoding::kValue && writer.dtype == DType::kFloat32 && s.column) {  // the common case, written tightly
-        const uint8_t* tags = s.column->tags.data();
-        const double* numbers = s.column->numbers.data();
-        uint8_t others = 0;
-        if (s.column->numbers.size() >= rows) {  // every row as a number first, without branches
-          for (size_t r = 0; r < rows; ++r) {
-            uint8_t is_number = tags[r] == kNumber;
-            float f = static_cast<float>(is_number ? numbers[r] : 0.0);  // (a select: other rows' numbers are stale)
-            std::memcpy(out + r * stride, &f, 4);
-            others |= is_number ^ 1;
-          }
-        } else {
-          others = 1;
-        }
-        if (others) {  // then the rows that are booleans or take the fallback
-          for (size_t r = 0; r < rows; ++r) {
-            if (tags[r] == kNumber) continue;
-            float f = static_cast<float>(element(s.column, s.fallback, r));
-            std::memcpy(out + r * stride, &f, 4);
-          }
-        }
+      if (s.encoding == FeatureColumn::Encoding::kValue && s.column && writer.dtype == DType::kFloat32) {  // the common cases, written tightly
+        write_floats<float>(*s.column, s.fallback, rows, out, stride);
+      } else if (s.encoding == FeatureColumn::Encoding::kValue && s.column && writer.dtype == DType::kFloat64) {
+        write_floats<double>(*s.column, s.fallback, rows, out, stride);
       } else {
         for (size_t r = 0; r < rows; ++r) write_source(s, writer.dtype, r, out + r * stride, size);
       }
