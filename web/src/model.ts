@@ -680,6 +680,15 @@ export class Model {
   }
 }
 
+/** An ORT session for `bytes` with the options' ORT settings, or the error ORT gave (never rejects). */
+function createSession(bytes: Uint8Array, options: LoadModelOptions): Promise<ort.InferenceSession | Error> {
+  ort.env.wasm.numThreads = options.numThreads ?? 1;
+  const wasmPaths = options.wasmPaths ?? defaultOrtWasmPaths;
+  if (wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
+  return ort.InferenceSession.create(bytes, { executionProviders: options.executionProviders ?? ['wasm'] })
+    .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+}
+
 // Set by the <script> build (script.ts): ONNX Runtime Web's wasm is copied beside the bundle.
 let defaultOrtWasmPaths: string | undefined;
 
@@ -698,21 +707,30 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   corePromise.catch(() => {});    // (a failed download must not leave an unhandled rejection)
   const download = await downloadModel(source, options);
   const { bytes } = download;
-  const core = await corePromise;
+  // ONNX Runtime starts on the bytes as downloaded while the core starts and checks them: on a
+  // page's first load its wasm compiles meanwhile (bench/README.md, "Load"). Most models run as
+  // given; a rewritten one (ZipMap) gets a session of its own, and a refused file's early session,
+  // if ORT made one, is released unused.
+  const early = createSession(bytes, options);
+  const releaseEarly = () => void early.then((s) => (s instanceof Error ? undefined : s.release()));
+  let predictor: CorePredictor;
+  let runBytes: Uint8Array | null;
   let schemaText = '';
-  if (options.schema !== undefined) schemaText = typeof options.schema === 'string' ? options.schema : JSON.stringify(options.schema);
-  const predictor = unwrap(core.createPredictor(bytes, schemaText, options.rewriteZipMap ?? true));
-  let session: ort.InferenceSession;
   try {
-    const runBytes = unwrap(predictor.takeModelBytes()) ?? bytes;  // the ZipMap-free model, when rewritten
-    ort.env.wasm.numThreads = options.numThreads ?? 1;
-    const wasmPaths = options.wasmPaths ?? defaultOrtWasmPaths;
-    if (wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
-    session = await ort.InferenceSession.create(runBytes, { executionProviders: options.executionProviders ?? ['wasm'] });
+    const core = await corePromise;
+    if (options.schema !== undefined) schemaText = typeof options.schema === 'string' ? options.schema : JSON.stringify(options.schema);
+    predictor = unwrap(core.createPredictor(bytes, schemaText, options.rewriteZipMap ?? true));
+    runBytes = unwrap(predictor.takeModelBytes());  // the ZipMap-free model, when rewritten
   } catch (error) {
+    releaseEarly();
+    throw error;
+  }
+  if (runBytes) releaseEarly();
+  const session = runBytes ? await createSession(runBytes, options) : await early;
+  if (session instanceof Error) {
     const notes = (unwrap(predictor.info()) as LoadedModelInfo).rewrite.notes;
     predictor.delete();
-    const message = String((error as Error)?.message ?? error);
+    const message = String(session.message);
     if (/no available backend/.test(message)) {
       throw new OnnxPredictError('runtime_unavailable', `ONNX Runtime Web could not start its wasm backend (${message}); ` +
         'if you self-host its files, point the wasmPaths option at the folder holding ort-wasm-simd-threaded.wasm and .mjs');
@@ -722,6 +740,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throw new OnnxPredictError('invalid_model', `ONNX Runtime could not load the model: ${message}${why}`,
       notes.length > 0 ? { rewriteNotes: notes } : {});
   }
+  const core = await corePromise;
   const model = new Model(core, predictor, session, schemaText);
   if (options.selfCheck ?? true) {
     try {
