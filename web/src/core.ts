@@ -1,7 +1,5 @@
 // Loads the Embind module (build/wasm → dist/wasm) once per process/page and turns its
 // {value} | {error} results into values or thrown OnnxPredictErrors. The raw module stays here.
-import createOnnxPredictCore from './wasm/onnx-predict-core.cjs';
-import coreWasmBase64 from './wasm/onnx-predict-core-wasm.js';
 import { OnnxPredictError, type OnnxPredictErrorCode, type OnnxPredictErrorDetails } from './errors.js';
 
 interface CoreResult<T> {
@@ -60,8 +58,12 @@ function decodeBase64(text: string): Uint8Array {
 
 let core: Promise<CoreModule> | undefined;
 
+// The glue and the base64 wasm (about 1 MB of JS) are imported on first use, not with the
+// package: a page that imports onnx-predict parses them only when it loads a model, and on a
+// first load that parse overlaps ONNX Runtime's compilation of its own wasm (loadModel starts both).
 async function instantiate(): Promise<CoreModule> {
-  return createOnnxPredictCore({ wasmBinary: decodeBase64(coreWasmBase64) });
+  const [glue, wasm] = await Promise.all([import('./wasm/onnx-predict-core.cjs'), import('./wasm/onnx-predict-core-wasm.js')]);
+  return glue.default({ wasmBinary: decodeBase64(wasm.default) });
 }
 
 /** The shared core module, instantiated on first use. */
