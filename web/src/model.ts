@@ -713,11 +713,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   // if ORT made one, is released unused.
   const early = createSession(bytes, options);
   const releaseEarly = () => void early.then((s) => (s instanceof Error ? undefined : s.release()));
+  let core: CoreModule;
   let predictor: CorePredictor;
   let runBytes: Uint8Array | null;
   let schemaText = '';
   try {
-    const core = await corePromise;
+    core = await corePromise;
     if (options.schema !== undefined) schemaText = typeof options.schema === 'string' ? options.schema : JSON.stringify(options.schema);
     predictor = unwrap(core.createPredictor(bytes, schemaText, options.rewriteZipMap ?? true));
     runBytes = unwrap(predictor.takeModelBytes());  // the ZipMap-free model, when rewritten
@@ -740,7 +741,6 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throw new OnnxPredictError('invalid_model', `ONNX Runtime could not load the model: ${message}${why}`,
       notes.length > 0 ? { rewriteNotes: notes } : {});
   }
-  const core = await corePromise;
   const model = new Model(core, predictor, session, schemaText);
   if (options.selfCheck ?? true) {
     try {
