@@ -179,8 +179,7 @@ Json nested_at(const View& v, size_t from, size_t& offset) {
 bool pass_through(const View& v, size_t output, DecodedColumn& out) {
   if (v.type() != onnx::kFloat && v.type() != onnx::kDouble) return false;
   out.numbers_output = output;
-  out.output_data = v.tensor->data;
-  out.output_type = v.type();
+  out.numbers_tensor = v.tensor;
   return true;
 }
 
@@ -388,14 +387,15 @@ std::string output_names(const std::vector<OutputTensor>& outputs) {
 }  // namespace
 
 double DecodedColumn::number(size_t i) const {
-  if (!numbers_output) return numbers[i];
-  if (output_type == onnx::kFloat) {
+  if (!numbers_tensor) return numbers[i];
+  const uint8_t* data = numbers_tensor->data.data();
+  if (numbers_tensor->data_type == onnx::kFloat) {
     float f;
-    std::memcpy(&f, output_data.data() + i * 4, 4);
+    std::memcpy(&f, data + i * 4, 4);
     return f;
   }
-  double d;
-  std::memcpy(&d, output_data.data() + i * 8, 8);
+  double d;  // kDouble: pass_through takes no other type
+  std::memcpy(&d, data + i * 8, 8);
   return d;
 }
 

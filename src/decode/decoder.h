@@ -89,14 +89,13 @@ struct DecodedColumn {
   std::vector<std::string> names;
   std::vector<Json> json;
 
-  // Element i of the numbers, from `numbers` or from the output (a view: valid while the
-  // OutputTensor's data is).
+  // Element i of the numbers, from `numbers` or from the output (read in place: valid while the
+  // OutputTensor is).
   double number(size_t i) const;
   // Row r's value as JSON (what decode_outputs puts under `name`).
   Json value(size_t r) const;
 
-  std::span<const uint8_t> output_data;  // with numbers_output: that output's data, and its type
-  int32_t output_type = 0;
+  const OutputTensor* numbers_tensor = nullptr;  // with numbers_output: that output
 };
 
 std::vector<DecodedColumn> decode_columns(const std::vector<schema::OutputSpec>& specs,
