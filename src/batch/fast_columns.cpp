@@ -6,6 +6,10 @@
 #include <limits>
 #include <type_traits>
 
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
 namespace onnx_predict::batch {
 namespace {
 
@@ -32,19 +36,29 @@ inline double element(const ColumnView* column, double fallback, size_t r) {
   return fallback;
 }
 
-// Whether every row's tag is kNumber: a reduction over the column, which vectorizes.
-bool all_number_tags(const uint8_t* tags, size_t rows) {
-  uint8_t all = 1;
-  for (size_t r = 0; r < rows; ++r) all &= tags[r] == kNumber;
-  return all;
+// Whether every number is within [low, high] (NaN is not): with wasm SIMD, 4 numbers per step
+// against both bounds into two accumulated masks (the autovectorized loop took twice as long).
+bool all_within(const double* numbers, size_t rows, double low, double high) {
+  size_t r = 0;
+  bool within = true;
+#ifdef __wasm_simd128__
+  const v128_t lo = wasm_f64x2_splat(low), hi = wasm_f64x2_splat(high);
+  v128_t ok0 = wasm_i64x2_splat(-1), ok1 = ok0;
+  for (; r + 4 <= rows; r += 4) {
+    v128_t a = wasm_v128_load(numbers + r), b = wasm_v128_load(numbers + r + 2);
+    ok0 = wasm_v128_and(ok0, wasm_v128_and(wasm_f64x2_ge(a, lo), wasm_f64x2_le(a, hi)));
+    ok1 = wasm_v128_and(ok1, wasm_v128_and(wasm_f64x2_ge(b, lo), wasm_f64x2_le(b, hi)));
+  }
+  within = wasm_i8x16_all_true(wasm_v128_and(ok0, ok1));  // each lane's mask is all ones or all zeros
+#endif
+  for (; r < rows; ++r) within &= (numbers[r] >= low) & (numbers[r] <= high);
+  return within;
 }
 
-// Whether every row is a number within [low, high] (and whole, for integers): the common case,
-// answered by reductions over the whole column, which vectorize where a per-row store does not.
-bool all_numbers_within(const uint8_t* tags, const double* numbers, size_t rows, double low, double high, bool integer) {
-  if (!all_number_tags(tags, rows)) return false;
-  bool within = true;
-  for (size_t r = 0; r < rows; ++r) within &= (numbers[r] >= low) & (numbers[r] <= high);
+// Whether every row of a column whose rows are all numbers is within [low, high] (and whole, for
+// integers): the common case, answered by reductions over the whole column.
+bool all_numbers_within(const double* numbers, size_t rows, double low, double high, bool integer) {
+  bool within = all_within(numbers, rows, low, high);
   if (within && integer) {
     for (size_t r = 0; r < rows; ++r) within &= numbers[r] == std::floor(numbers[r]);
   }
@@ -54,11 +68,11 @@ bool all_numbers_within(const uint8_t* tags, const double* numbers, size_t rows,
 // Writes a number column's rows as float32 or float64 (F) at out + r * stride: every row as a
 // number first, then the rows that are booleans or take the fallback (absent, null).
 template <class F>
-void write_floats(const ColumnView& column, double fallback, size_t rows, uint8_t* out, size_t stride) {
+void write_floats(const ColumnView& column, bool all_numbers, double fallback, size_t rows, uint8_t* out, size_t stride) {
   const uint8_t* tags = column.tags.data();
   const double* numbers = column.numbers.data();
   const bool have_numbers = column.numbers.size() >= rows;
-  if (have_numbers && all_number_tags(tags, rows)) {  // the common case: a plain conversion loop
+  if (all_numbers) {  // the common case: a plain conversion loop
     for (size_t r = 0; r < rows; ++r) {
       F f = static_cast<F>(numbers[r]);
       std::memcpy(out + r * stride, &f, sizeof(F));
@@ -78,6 +92,68 @@ void write_floats(const ColumnView& column, double fallback, size_t rows, uint8_
   }
 }
 
+// Rows [0, rows) of `width` number columns, side by side, as rows of `width` float32 or float64
+// elements at out: a row-major transpose (with conversion). With wasm SIMD, blocks of 4 rows x 4
+// columns (float32: read, narrow, transpose, 4 row stores) or 2 x 2 (float64) instead of one
+// strided store per element (iris, 10,000 rows in wasm: about 4 -> 1 ns per record). Returns the
+// rows written; the caller writes the rest.
+size_t write_rows_simd([[maybe_unused]] const double* const* columns, [[maybe_unused]] size_t width,
+                       [[maybe_unused]] size_t rows, [[maybe_unused]] float* out) {
+  size_t r = 0;
+#ifdef __wasm_simd128__
+  for (; r + 4 <= rows; r += 4) {
+    float* row = out + r * width;
+    size_t j = 0;
+    for (; j + 4 <= width; j += 4) {
+      v128_t c[4];
+      for (size_t k = 0; k < 4; ++k) {  // column j + k, rows r..r+3
+        const double* x = columns[j + k] + r;
+        c[k] = wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(wasm_v128_load(x)),
+                                  wasm_f32x4_demote_f64x2_zero(wasm_v128_load(x + 2)), 0, 1, 4, 5);
+      }
+      v128_t t0 = wasm_i32x4_shuffle(c[0], c[1], 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(c[0], c[1], 2, 6, 3, 7);
+      v128_t t2 = wasm_i32x4_shuffle(c[2], c[3], 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(c[2], c[3], 2, 6, 3, 7);
+      wasm_v128_store(row + j, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+      wasm_v128_store(row + width + j, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+      wasm_v128_store(row + 2 * width + j, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+      wasm_v128_store(row + 3 * width + j, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+    }
+    for (; j < width; ++j) {
+      for (size_t k = 0; k < 4; ++k) row[k * width + j] = static_cast<float>(columns[j][r + k]);
+    }
+  }
+#endif
+  return r;
+}
+
+size_t write_rows_simd([[maybe_unused]] const double* const* columns, [[maybe_unused]] size_t width,
+                       [[maybe_unused]] size_t rows, [[maybe_unused]] double* out) {
+  size_t r = 0;
+#ifdef __wasm_simd128__
+  for (; r + 2 <= rows; r += 2) {
+    double* row = out + r * width;
+    size_t j = 0;
+    for (; j + 2 <= width; j += 2) {
+      v128_t a = wasm_v128_load(columns[j] + r), b = wasm_v128_load(columns[j + 1] + r);
+      wasm_v128_store(row + j, wasm_i64x2_shuffle(a, b, 0, 2));
+      wasm_v128_store(row + width + j, wasm_i64x2_shuffle(a, b, 1, 3));
+    }
+    if (j < width) {
+      row[j] = columns[j][r];
+      row[width + j] = columns[j][r + 1];
+    }
+  }
+#endif
+  return r;
+}
+
+template <class F>
+void write_rows(const double* const* columns, size_t width, size_t rows, F* out) {
+  for (size_t r = write_rows_simd(columns, width, rows, out); r < rows; ++r) {
+    for (size_t j = 0; j < width; ++j) out[r * width + j] = static_cast<F>(columns[j][r]);
+  }
+}
+
 // Stores v as the dtype at out (the same conversions as the general path: static_cast).
 inline void store(DType dtype, double v, uint8_t* out) {
   switch (dtype) {
@@ -93,15 +169,17 @@ inline void store(DType dtype, double v, uint8_t* out) {
 }  // namespace
 
 std::optional<FastColumnPlan> FastColumnPlan::make(const schema::SchemaDocument& document, std::span<const ColumnView> columns,
-                                                   const std::vector<size_t>& field_of) {
+                                                   const std::vector<size_t>& field_of, const std::vector<uint8_t>& all_numbers) {
   const std::optional<schema::FlatShape>& shape = document.validator.flat_shape();
   if (!shape) return std::nullopt;
   FastColumnPlan plan;
   std::vector<const ColumnView*> column_of_field(shape->fields.size(), nullptr);
+  std::vector<uint8_t> numbers_of_field(shape->fields.size(), 0);
   for (size_t c = 0; c < columns.size(); ++c) {
     if (field_of[c] < shape->fields.size()) {
       if (column_of_field[field_of[c]]) return std::nullopt;  // two columns for one field: the general path decides
       column_of_field[field_of[c]] = &columns[c];
+      numbers_of_field[field_of[c]] = all_numbers[c];
     } else if (!shape->additional_properties) {
       plan.forbidden_extras_.push_back(&columns[c]);
     }
@@ -110,13 +188,13 @@ std::optional<FastColumnPlan> FastColumnPlan::make(const schema::SchemaDocument&
   for (size_t f = 0; f < shape->fields.size(); ++f) {
     const schema::FlatField& field = shape->fields[f];
     if (field.simple) {
-      plan.checks_.push_back({column_of_field[f], field.kind, field.required, field.allows_null, *field.simple, SIZE_MAX});
+      plan.checks_.push_back({column_of_field[f], numbers_of_field[f] != 0, field.kind, field.required, field.allows_null, *field.simple, SIZE_MAX});
     } else if (field.simple_enum) {
       EnumField e;
       for (size_t i = 0; i < field.enum_strings.size(); ++i) e.index.emplace(field.enum_strings[i], static_cast<uint32_t>(i));
       enum_of_field[f] = plan.enums_.size();
       plan.enums_.push_back(std::move(e));
-      plan.checks_.push_back({column_of_field[f], field.kind, field.required, field.allows_null, {}, enum_of_field[f]});
+      plan.checks_.push_back({column_of_field[f], false, field.kind, field.required, field.allows_null, {}, enum_of_field[f]});
     } else {
       return std::nullopt;
     }
@@ -138,7 +216,7 @@ std::optional<FastColumnPlan> FastColumnPlan::make(const schema::SchemaDocument&
           else if (d.is_number_integer() && std::abs(d.get<double>()) < 0x1p53) fallback = d.get<double>();  // exact as a double
           else return std::nullopt;
         }
-        writer.sources.push_back({c.encoding, column_of_field[f], fallback, SIZE_MAX, {}, kNoValue, 1});
+        writer.sources.push_back({c.encoding, column_of_field[f], numbers_of_field[f] != 0, fallback, SIZE_MAX, {}, kNoValue, 1});
         continue;
       }
       // one_hot / ordinal of a string enum whose every value is a category (else the general
@@ -149,7 +227,7 @@ std::optional<FastColumnPlan> FastColumnPlan::make(const schema::SchemaDocument&
         auto it = std::find(c.categories.begin(), c.categories.end(), value);
         return it == c.categories.end() ? kNoValue : static_cast<uint32_t>(it - c.categories.begin());
       };
-      Source source{c.encoding, column_of_field[f], 0, enum_of_field[f], {}, kNoValue, c.width()};
+      Source source{c.encoding, column_of_field[f], false, 0, enum_of_field[f], {}, kNoValue, c.width()};
       for (const std::string& value : values) {
         source.category_of.push_back(category(value));
         if (source.category_of.back() == kNoValue) return std::nullopt;
@@ -221,7 +299,7 @@ void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
     const double low = std::max(b.exclusive_minimum ? std::nextafter(b.minimum, kInfinity) : b.minimum, -kMax);
     const double high = std::min(b.exclusive_maximum ? std::nextafter(b.maximum, -kInfinity) : b.maximum, kMax);
     const double* numbers = check.column->numbers.data();
-    if (all_numbers_within(tags, numbers, rows, low, high, integer)) continue;  // every row passes: ok[] stands
+    if (check.all_numbers && all_numbers_within(numbers, rows, low, high, integer)) continue;  // every row passes: ok[] stands
     const uint8_t absent_or_null_ok = absent_ok | null_ok;
     uint8_t others = 0;  // any row that is not a number
     auto scan = [&](auto integer_only) {  // one loop per kind, free of branches: it vectorizes
@@ -259,7 +337,7 @@ void FastColumnPlan::write_source(const Source& s, DType dtype, size_t r, uint8_
 void FastColumnPlan::append_row(size_t r, std::vector<PackedTensor>& tensors) const {
   for (size_t w = 0; w < writers_.size(); ++w) {
     const Writer& writer = writers_[w];
-    std::vector<uint8_t>& data = tensors[w].data;
+    TensorBytes& data = tensors[w].data;
     size_t size = features::dtype_size(writer.dtype);
     size_t at = data.size();
     for (const Source& s : writer.sources) data.resize(data.size() + size * s.width);
@@ -270,22 +348,37 @@ void FastColumnPlan::append_row(size_t r, std::vector<PackedTensor>& tensors) co
   }
 }
 
+bool FastColumnPlan::dense_numbers(const Writer& writer) {
+  for (const Source& s : writer.sources) {
+    if (s.encoding != FeatureColumn::Encoding::kValue || !s.column || !s.all_numbers) return false;
+  }
+  return true;
+}
+
 void FastColumnPlan::write_all(size_t rows, std::vector<PackedTensor>& tensors) const {
   for (size_t w = 0; w < writers_.size(); ++w) {
     const Writer& writer = writers_[w];
     size_t size = features::dtype_size(writer.dtype), width = 0;
     for (const Source& s : writer.sources) width += s.width;
     size_t stride = size * width;
-    std::vector<uint8_t>& data = tensors[w].data;
+    TensorBytes& data = tensors[w].data;
     data.resize(rows * stride);
+    const bool floats = writer.dtype == DType::kFloat32 || writer.dtype == DType::kFloat64;
+    if (floats && dense_numbers(writer)) {  // the common case: one transposing pass
+      std::vector<const double*> columns;
+      for (const Source& s : writer.sources) columns.push_back(s.column->numbers.data());
+      if (writer.dtype == DType::kFloat32) write_rows(columns.data(), width, rows, reinterpret_cast<float*>(data.data()));
+      else write_rows(columns.data(), width, rows, reinterpret_cast<double*>(data.data()));
+      continue;
+    }
     size_t offset = 0;
     for (const Source& s : writer.sources) {
       uint8_t* out = data.data() + offset;
       offset += size * s.width;
       if (s.encoding == FeatureColumn::Encoding::kValue && s.column && writer.dtype == DType::kFloat32) {  // the common cases, written tightly
-        write_floats<float>(*s.column, s.fallback, rows, out, stride);
+        write_floats<float>(*s.column, s.all_numbers, s.fallback, rows, out, stride);
       } else if (s.encoding == FeatureColumn::Encoding::kValue && s.column && writer.dtype == DType::kFloat64) {
-        write_floats<double>(*s.column, s.fallback, rows, out, stride);
+        write_floats<double>(*s.column, s.all_numbers, s.fallback, rows, out, stride);
       } else {
         for (size_t r = 0; r < rows; ++r) write_source(s, writer.dtype, r, out + r * stride, size);
       }

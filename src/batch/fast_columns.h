@@ -20,9 +20,10 @@ namespace onnx_predict::batch {
 class FastColumnPlan {
  public:
   // The plan, or nullopt when some field or binding needs the general path. `field_of[c]` is the
-  // flat field index of columns[c] (or SIZE_MAX for a column no field has).
+  // flat field index of columns[c] (or SIZE_MAX for a column no field has); all_numbers[c] says
+  // whether every row of columns[c] is a number (with its numbers present).
   static std::optional<FastColumnPlan> make(const schema::SchemaDocument& document, std::span<const ColumnView> columns,
-                                            const std::vector<size_t>& field_of);
+                                            const std::vector<size_t>& field_of, const std::vector<uint8_t>& all_numbers);
 
   // valid[r] = 1 when record r passes every field check (and has no forbidden extra key).
   // Also records each enum field's value per row, which the writers read.
@@ -40,6 +41,7 @@ class FastColumnPlan {
   };
   struct FieldCheck {
     const ColumnView* column;  // nullptr when no column carries the field
+    bool all_numbers;          // every row of column is a number
     schema::FlatField::Kind kind;
     bool required;
     bool nullable;
@@ -49,6 +51,7 @@ class FastColumnPlan {
   struct Source {
     features::FeatureColumn::Encoding encoding;
     const ColumnView* column;  // kValue: nullptr means always the fallback
+    bool all_numbers;          // every row of column is a number
     double fallback;           // kValue: the default when absent or null, else NaN
     size_t enum_field;         // kOneHot, kOrdinal: index in enums_
     std::vector<uint32_t> category_of;  // kOneHot, kOrdinal: enum position → category index
@@ -59,6 +62,8 @@ class FastColumnPlan {
     features::DType dtype;
     std::vector<Source> sources;  // side by side in each row
   };
+  // Whether every source of `writer` is a value whose rows are all numbers.
+  static bool dense_numbers(const Writer& writer);
   // Writes one source's elements of row r at `out` (elements of `size` bytes).
   void write_source(const Source& s, features::DType dtype, size_t r, uint8_t* out, size_t size) const;
 

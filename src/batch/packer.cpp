@@ -323,27 +323,31 @@ const PackedBatch& Packer::pack_json(std::string_view json_text) {
 namespace {
 
 // Checks that a column's arrays cover `rows` rows and its offsets stay inside its data.
-void check_column(const ColumnView& col, size_t rows) {
+// Checks a column's arrays against `rows`; returns whether every row is a number (the fast path
+// then reads no tag of that column again).
+bool check_column(const ColumnView& col, size_t rows) {
   auto fail = [&](const char* what) { throw Error(ErrorCode::kInvalidArgument, "column '" + std::string(col.name) + "' " + what); };
   if (col.tags.size() < rows) fail("has fewer tags than rows");
   // One branch-free pass over the tags (this runs on every column of every batch).
-  uint8_t max_tag = 0, any_number = 0, any_string = 0;
+  uint8_t max_tag = 0, all_numbers = 1, any_number = 0, any_string = 0;
   const uint8_t* tags = col.tags.data();
   for (size_t r = 0; r < rows; ++r) {
     uint8_t t = tags[r];
     max_tag = std::max(max_tag, t);
+    all_numbers &= t == static_cast<uint8_t>(Tag::kNumber);
     any_number |= t == static_cast<uint8_t>(Tag::kNumber);
     any_string |= (t == static_cast<uint8_t>(Tag::kString)) | (t == static_cast<uint8_t>(Tag::kJson));
   }
   if (max_tag > static_cast<uint8_t>(Tag::kJson)) fail("has an unknown tag");
   if (any_number && col.numbers.size() < rows) fail("has fewer numbers than rows");
-  if (!any_string) return;
+  if (!any_string) return all_numbers;
   if (col.string_offsets.size() < rows + 1) fail("needs rows + 1 string offsets");
   for (size_t r = 0; r < rows; ++r) {
     if (col.string_offsets[r] > col.string_offsets[r + 1] || col.string_offsets[r + 1] > col.string_data.size()) {
       fail("has string offsets outside its data");
     }
   }
+  return false;
 }
 
 // The value of row `r` of a checked column (kMissing gives a discarded value).
@@ -371,8 +375,9 @@ const PackedBatch& Packer::pack_columns(size_t rows, std::span<const ColumnView>
   Impl& s = *impl_;
   if (!s.flat) throw Error(ErrorCode::kInvalidArgument, "columns need an input schema of scalar fields (a flat object)");
   std::vector<size_t> field(columns.size());
+  std::vector<uint8_t> all_numbers(columns.size());
   for (size_t c = 0; c < columns.size(); ++c) {
-    check_column(columns[c], rows);
+    all_numbers[c] = check_column(columns[c], rows);
     field[c] = s.field_index(columns[c].name);
   }
   if (non_objects) check_column(*non_objects, rows);
@@ -401,7 +406,7 @@ const PackedBatch& Packer::pack_columns(size_t rows, std::span<const ColumnView>
     s.finish_record(r, nullptr);
   };
 
-  std::optional<FastColumnPlan> fast = FastColumnPlan::make(document_, columns, field);
+  std::optional<FastColumnPlan> fast = FastColumnPlan::make(document_, columns, field, all_numbers);
   if (!fast) {
     for (size_t r = 0; r < rows; ++r) general_row(r);
     s.end_batch();

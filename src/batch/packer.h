@@ -12,6 +12,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "schema/schema_document.h"
@@ -20,11 +22,34 @@ namespace onnx_predict::batch {
 
 using Json = nlohmann::json;
 
+// An allocator whose resize leaves new elements default-initialized (for bytes: unwritten). The
+// packer writes every byte it sizes, so a batch's tensor is not cleared first (10,000 iris rows:
+// a 160 KB memset per batch, about 3 µs in wasm).
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  DefaultInitAllocator() = default;
+  template <class U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using TensorBytes = std::vector<uint8_t, DefaultInitAllocator<uint8_t>>;
+
 struct PackedTensor {
   std::string name;  // model input
   features::DType dtype = features::DType::kFloat32;
   std::vector<int64_t> dims;         // [rows, ...]
-  std::vector<uint8_t> data;         // numeric tensors: little-endian, row-major
+  TensorBytes data;                  // numeric tensors: little-endian, row-major
   std::vector<std::string> strings;  // string tensors: row-major
 };
 
