@@ -5,7 +5,7 @@
 //
 //   node bench/packer.mjs --native build/bench/bench_packer --decode build/bench/bench_decode [--n 10000] [--command "npm run bench"]
 import { spawnSync } from 'node:child_process';
-import { loadCore, unwrap } from '../dist/core.js';
+import { loadCore, readPacked, unwrap } from '../dist/core.js';
 import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
 
 const REPS = 21;
@@ -67,6 +67,8 @@ async function wasmFigures(n) {
   const out = [];
   for (const features of [4, 64]) {
     const packer = unwrap(core.createPacker(JSON.stringify(document(features))));
+    const inputs = unwrap(packer.packedInputs());
+    const packedRows = (summary) => readPacked(core, packer, unwrap(summary), inputs).rowMap.length;
     const gen = values(42);
     const names = Array.from({ length: features }, (_, i) => `f${i}`);
     const columns = names.map((name) => ({ name, tags: new Uint8Array(n).fill(1), numbers: new Float64Array(n) }));
@@ -82,9 +84,9 @@ async function wasmFigures(n) {
     }
     const text = JSON.stringify(records);
     let rows = 0;
-    const json = measure(n, () => { rows = unwrap(packer.packJson(text)).rowMap.length; });
+    const json = measure(n, () => { rows = packedRows(packer.packJson(text)); });
     if (rows !== n) throw new Error(`wasm packJson packed ${rows} of ${n}`);
-    const cols = measure(n, () => { rows = unwrap(packer.packColumns(n, columns, undefined)).rowMap.length; });
+    const cols = measure(n, () => { rows = packedRows(packer.packColumns(n, columns, undefined)); });
     if (rows !== n) throw new Error(`wasm packColumns packed ${rows} of ${n}`);
     out.push({ schema: `flat-${features}`, features, n, form: 'json', ...json, json_bytes: text.length });
     out.push({ schema: `flat-${features}`, features, n, form: 'columns', ...cols });

@@ -18,6 +18,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "batch/packer.h"
@@ -134,16 +136,20 @@ std::vector<T> copy_array(const val& array) {
 
 // Reusable wasm-heap columns a predictor lends to JS for one batch (stageColumns): JS writes field
 // i's tags at tags[i * rows ...] and its numbers at numbers[i * rows ...] through heap views, then
-// packs with {staged: i} columns, so the values are never copied across. Grows, never shrinks.
+// packs: every staged field is a column of that batch (one with strings too is passed as
+// {staged: i, offsets, data}), so the values are never copied across. Grows, never shrinks.
 class ColumnStaging {
  public:
-  // Room for `fields` columns of `rows` rows; the tags are cleared (Missing). Returns the byte
-  // addresses {tags, numbers} for JS's views (valid until the next call into the core).
-  val stage(size_t fields, size_t rows) {
+  // Room for a column per name, of `rows` rows; the tags are cleared (Missing). Returns the byte
+  // addresses {tags, numbers} for JS's views (valid until the next call into the core). The names
+  // must outlive the staged batch.
+  val stage(std::vector<std::string_view> names, size_t rows) {
     rows_ = rows;
-    fields_ = fields;
-    tags_.assign(fields * rows, 0);
-    if (numbers_.size() < fields * rows) numbers_.resize(fields * rows);
+    fields_ = names.size();
+    names_ = std::move(names);
+    pending_ = true;
+    tags_.assign(fields_ * rows, 0);
+    if (numbers_.size() < fields_ * rows) numbers_.resize(fields_ * rows);
     val out = val::object();
     out.set("tags", static_cast<double>(reinterpret_cast<uintptr_t>(tags_.data())));
     out.set("numbers", static_cast<double>(reinterpret_cast<uintptr_t>(numbers_.data())));
@@ -151,6 +157,11 @@ class ColumnStaging {
   }
   std::span<const uint8_t> tags(size_t field, size_t rows) const { return {tags_.data() + checked(field, rows) * rows_, rows_}; }
   std::span<const double> numbers(size_t field, size_t rows) const { return {numbers_.data() + checked(field, rows) * rows_, rows_}; }
+  std::string_view name(size_t field) const { return names_[field]; }
+  size_t fields() const { return fields_; }
+  // Whether a batch was staged since the last pack (which takes it: a later pack without a new
+  // stage has no staged columns).
+  bool take_pending() { return std::exchange(pending_, false); }
 
  private:
   size_t checked(size_t field, size_t rows) const {
@@ -159,7 +170,9 @@ class ColumnStaging {
   }
   std::vector<uint8_t> tags_;
   std::vector<double> numbers_;
+  std::vector<std::string_view> names_;
   size_t fields_ = 0, rows_ = 0;
+  bool pending_ = false;
 };
 
 // One column as JS hands it over: {name, tags: Uint8Array, numbers?: Float64Array,
@@ -172,6 +185,7 @@ struct ColumnCopy {
   std::vector<uint32_t> offsets;
   std::vector<char> data;
   bool staged = false;  // tags and numbers are the staged ones below, not copies
+  size_t staged_field = 0;
   std::span<const uint8_t> staged_tags;
   std::span<const double> staged_numbers;
 
@@ -189,9 +203,15 @@ struct ColumnCopy {
     double index = field.as<double>();
     if (!(index >= 0) || index >= 4294967296.0) throw Error(ErrorCode::kInvalidArgument, "a staged column does not match the staged batch");
     staged = true;
+    staged_field = static_cast<size_t>(index);
     staged_tags = staging->tags(static_cast<size_t>(index), rows);
     staged_numbers = staging->numbers(static_cast<size_t>(index), rows);
   }
+
+  // Staged field `field` as it is (no strings): a view of the staging, copying nothing.
+  ColumnCopy(const ColumnStaging& staging, size_t field, size_t rows)
+      : name(staging.name(field)), staged(true), staged_field(field), staged_tags(staging.tags(field, rows)),
+        staged_numbers(staging.numbers(field, rows)) {}
 
   onnx_predict::batch::ColumnView view() const {
     return {name, staged ? staged_tags : std::span<const uint8_t>(tags), staged ? staged_numbers : std::span<const double>(numbers),
@@ -199,56 +219,95 @@ struct ColumnCopy {
   }
 };
 
-// {records, tensors: [{name, dtype, dims, data: Uint8Array | strings}], rowMap: Uint32Array, errors}.
-// data and rowMap are views of the packer's buffers, which the next call into the core may reuse
-// or move (memory growth): the caller copies what it keeps before calling again (web/src/model.ts
+// A packer's batches as JS reads them (web/src/core.ts, readPacked): numbers in a heap view
+// instead of objects built here, so a batch crosses with a few Embind operations whatever its
+// tensor count (each property set or read is a call across the boundary; building the objects
+// cost about 6 µs per batch). Errors and string tensors, when a batch has any, are asked for.
+// The views are of the packer's buffers, which the next call into the core may reuse or move
+// (memory growth): the caller copies what it keeps before calling again (web/src/model.ts
 // copies them into buffers it reuses, so a batch allocates no JS array for them).
-inline val packed_batch_to_js(const onnx_predict::batch::PackedBatch& batch) {
-  val tensors = val::array();
-  for (const auto& t : batch.tensors) {
-    val tensor = val::object();
-    tensor.set("name", t.name);
-    tensor.set("dtype", std::string(onnx_predict::features::dtype_name(t.dtype)));
-    val dims = val::array();
-    for (int64_t d : t.dims) dims.call<void>("push", static_cast<double>(d));
-    tensor.set("dims", dims);
-    if (t.dtype == onnx_predict::features::DType::kString) {
-      val strings = val::array();
-      for (const std::string& s : t.strings) strings.call<void>("push", s);
-      tensor.set("strings", strings);
-    } else {
-      tensor.set("data", val(emscripten::typed_memory_view(t.data.size(), t.data.data())));
+class PackedExport {
+ public:
+  // summary → Float64Array [records, rowMap address, rowMap length, error count, tensor count,
+  // then per tensor (bind order): data address, data bytes, rank, dims...]; a string tensor's
+  // address and bytes are 0 (strings(i) has its elements).
+  val summary(const onnx_predict::batch::PackedBatch& batch) {
+    last_ = &batch;
+    summary_.clear();
+    auto add = [&](auto x) { summary_.push_back(static_cast<double>(x)); };
+    add(batch.records);
+    add(reinterpret_cast<uintptr_t>(batch.row_map.data()));
+    add(batch.row_map.size());
+    add(batch.errors.size());
+    add(batch.tensors.size());
+    for (const auto& t : batch.tensors) {
+      bool numeric = t.dtype != onnx_predict::features::DType::kString;
+      add(numeric ? reinterpret_cast<uintptr_t>(t.data.data()) : 0);
+      add(numeric ? t.data.size() : 0);
+      add(t.dims.size());
+      for (int64_t d : t.dims) add(d);
     }
-    tensors.call<void>("push", tensor);
+    return val(emscripten::typed_memory_view(summary_.size(), summary_.data()));
   }
-  val out = val::object();
-  out.set("records", static_cast<double>(batch.records));
-  out.set("tensors", tensors);
-  out.set("rowMap", val(emscripten::typed_memory_view(batch.row_map.size(), batch.row_map.data())));
-  nlohmann::json errors = nlohmann::json::array();
-  for (const auto& e : batch.errors) errors.push_back(e.to_json());
-  out.set("errors", parse_json(errors));
+  // The last batch's errors (Pydantic-shaped objects).
+  val errors() const {
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& e : batch().errors) errors.push_back(e.to_json());
+    return parse_json(errors);
+  }
+  // The last batch's string tensor `tensor`: its elements.
+  val strings(double tensor) const {
+    const auto& tensors = batch().tensors;
+    if (!(tensor >= 0) || tensor >= static_cast<double>(tensors.size())) throw Error(ErrorCode::kInvalidArgument, "no such packed tensor");
+    val out = val::array();
+    for (const std::string& s : tensors[static_cast<size_t>(tensor)].strings) out.call<void>("push", s);
+    return out;
+  }
+
+ private:
+  const onnx_predict::batch::PackedBatch& batch() const {
+    if (!last_) throw Error(ErrorCode::kInvalidArgument, "nothing was packed");
+    return *last_;
+  }
+  const onnx_predict::batch::PackedBatch* last_ = nullptr;
+  std::vector<double> summary_;
+};
+
+// [{name, dtype}] of a schema's bindings, in bind order: the packed tensors' names and types.
+inline nlohmann::json packed_inputs(const onnx_predict::schema::SchemaDocument& document) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& b : document.bind) out.push_back({{"name", b.input}, {"dtype", onnx_predict::features::dtype_name(b.dtype)}});
   return out;
 }
 
-
 // packColumns(rows, columns, nonObjects?) for a packer: the columns' arrays are copied in once
-// (staged columns not at all), the tensors and errors copied out once — one boundary crossing per
-// batch per direction.
-inline val pack_columns_call(onnx_predict::batch::Packer& packer, double rows, const val& columns, const val& non_objects,
-                             const ColumnStaging* staging = nullptr) {
+// (staged columns not at all: with a batch staged, every staged field is a column, and `columns`
+// holds the others and the staged ones with strings), the batch goes out as PackedExport's
+// summary — one boundary crossing per batch per direction.
+inline const onnx_predict::batch::PackedBatch& pack_columns_call(onnx_predict::batch::Packer& packer, double rows, const val& columns,
+                                                                const val& non_objects, ColumnStaging* staging = nullptr) {
   if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
   size_t n = static_cast<size_t>(rows);
+  const bool staged_batch = staging && staging->take_pending();
   std::vector<ColumnCopy> copies;
   size_t count = columns["length"].as<size_t>();
-  copies.reserve(count);
-  for (size_t i = 0; i < count; ++i) copies.emplace_back(columns[i], staging, n);
+  copies.reserve(count + (staged_batch ? staging->fields() : 0));
+  for (size_t i = 0; i < count; ++i) copies.emplace_back(columns[i], staged_batch ? staging : nullptr, n);
+  if (staged_batch) {
+    std::vector<bool> given(staging->fields());
+    for (const ColumnCopy& c : copies) {
+      if (c.staged) given[c.staged_field] = true;
+    }
+    for (size_t field = 0; field < given.size(); ++field) {
+      if (!given[field]) copies.emplace_back(*staging, field, n);
+    }
+  }
   std::vector<onnx_predict::batch::ColumnView> views;
   for (const ColumnCopy& c : copies) views.push_back(c.view());
   std::optional<ColumnCopy> others;
   if (!non_objects.isUndefined() && !non_objects.isNull()) others.emplace(non_objects, nullptr, n);
   onnx_predict::batch::ColumnView others_view = others ? others->view() : onnx_predict::batch::ColumnView{};
-  return packed_batch_to_js(packer.pack_columns(n, views, others ? &others_view : nullptr));
+  return packer.pack_columns(n, views, others ? &others_view : nullptr);
 }
 
 }  // namespace onnx_predict::bindings

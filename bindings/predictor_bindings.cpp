@@ -1,6 +1,8 @@
 // Embind: the predictor behind a loaded model (web/src/model.ts). Created from the model bytes
 // and an optional schema document; holds the model's info, the schema in force, the packer and
 // the output decoder. ONNX Runtime Web runs the graph in JS between pack and decode.
+#include <cmath>
+
 #include "bindings/interop.h"
 #include "common/json_text.h"
 #include "decode/decoder.h"
@@ -15,44 +17,6 @@ using onnx_predict::Error;
 using onnx_predict::ErrorCode;
 namespace schema = onnx_predict::schema;
 
-const char* form_name(onnx_predict::decode::DecodedColumn::Form form) {
-  using Form = onnx_predict::decode::DecodedColumn::Form;
-  switch (form) {
-    case Form::kNumber: return "number";
-    case Form::kName: return "name";
-    case Form::kNamedNumbers: return "namedNumbers";
-    case Form::kNumbers: return "numbers";
-    case Form::kTopK: return "topK";
-    case Form::kJson: return "json";
-  }
-  return "json";
-}
-
-// Decoded columns → JS: numbers and indices as one heap view each (valid until the next call into
-// the core: web/src/model.ts reads them at once), class names once per batch. A column whose
-// numbers are an output's own float elements says which (numbersOf: its index in the outputs
-// decode() was given) and JS uses the typed array it already holds.
-val decoded_columns_to_js(const std::vector<onnx_predict::decode::DecodedColumn>& columns) {
-  val out = val::array();
-  for (const auto& c : columns) {
-    val column = val::object();
-    column.set("name", c.name);
-    column.set("form", std::string(form_name(c.form)));
-    column.set("width", static_cast<double>(c.width));
-    if (c.numbers_output) column.set("numbersOf", static_cast<double>(*c.numbers_output));
-    if (!c.numbers.empty()) column.set("numbers", val(emscripten::typed_memory_view(c.numbers.size(), c.numbers.data())));
-    if (!c.indices.empty()) column.set("indices", val(emscripten::typed_memory_view(c.indices.size(), c.indices.data())));
-    if (!c.names.empty()) {
-      val names = val::array();
-      for (const std::string& name : c.names) names.call<void>("push", name);
-      column.set("names", names);
-    }
-    if (c.form == onnx_predict::decode::DecodedColumn::Form::kJson) column.set("json", parse_json(nlohmann::json(c.json)));
-    out.call<void>("push", column);
-  }
-  return out;
-}
-
 class Predictor {
  public:
   explicit Predictor(schema::PreparedModel prepared)
@@ -60,7 +24,8 @@ class Predictor {
         rewrite_report_(schema::rewrite_report(prepared)),
         run_bytes_(std::move(prepared.rewrite.bytes)),
         resolved_(std::make_unique<schema::ResolvedSchema>(std::move(prepared.resolved))),
-        packer_(resolved_->document) {}
+        packer_(resolved_->document),
+        fetches_(onnx_predict::decode::outputs_to_fetch(resolved_->document.output, info_)) {}
 
   // info() → {value: ModelInfo of the bytes ONNX Runtime runs, plus `rewrite`: the ZipMap
   // rewrite's report (docs/rewrite.md)}.
@@ -84,9 +49,10 @@ class Predictor {
   }
 
   // schema() → {value: {source, document, flatFields: string[] | null, chunkSize, fixedBatch,
-  // fetches: string[]}}. chunkSize: the model's fixed batch dimension (fixedBatch: every run must
-  // have exactly that many rows), else limits.maxBatch, else 0 (one run per batch). fetches: the
-  // outputs to ask ONNX Runtime for (decode::outputs_to_fetch).
+  // fetches: string[], inputs: [{name, dtype}]}}. chunkSize: the model's fixed batch dimension
+  // (fixedBatch: every run must have exactly that many rows), else limits.maxBatch, else 0 (one run
+  // per batch). fetches: the outputs to ask ONNX Runtime for (decode::outputs_to_fetch), in the
+  // order decodeBuffers takes them. inputs: the packed tensors' names and types (packed_inputs).
   val schema_info() const {
     return guarded([&] {
       const auto& flat = resolved_->document.validator.flat_shape();
@@ -102,68 +68,154 @@ class Predictor {
                             {"flatFields", fields},
                             {"chunkSize", chunk},
                             {"fixedBatch", resolved_->compatibility.fixed_batch.has_value()},
-                            {"fetches", onnx_predict::decode::outputs_to_fetch(resolved_->document.output, info_)}};
+                            {"fetches", fetches_},
+                            {"inputs", packed_inputs(resolved_->document)}};
       return parse_json(out);
     });
   }
 
+  // packJson(text) → {value: PackedExport's summary}.
   val pack_json(const std::string& text) {
-    return guarded([&] { return packed_batch_to_js(packer_.pack_json(text)); });
+    return guarded([&] { return export_.summary(packer_.pack_json(text)); });
   }
 
   // stageColumns(rows) → {value: {tags, numbers}}: heap addresses of one tag array and one number
-  // array per flat field (ColumnStaging), cleared, for the record reader to fill; packColumns then
-  // takes {staged: i} columns.
+  // array per flat field (ColumnStaging), cleared, for the record reader to fill; the next
+  // packColumns takes every field's staged column.
   val stage_columns(double rows) {
     return guarded([&] {
       if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
       const auto& flat = resolved_->document.validator.flat_shape();
       if (!flat) throw Error(ErrorCode::kInvalidArgument, "columns need an input schema of scalar fields (a flat object)");
-      return staging_.stage(flat->fields.size(), static_cast<size_t>(rows));
+      std::vector<std::string_view> names;
+      for (const auto& field : flat->fields) names.push_back(field.name);
+      return staging_.stage(std::move(names), static_cast<size_t>(rows));
     });
   }
 
+  // packColumns(rows, columns, nonObjects?) → {value: PackedExport's summary}: the staged
+  // columns, plus `columns` (the staged ones with strings, and keys no field has).
   val pack_columns(double rows, const val& columns, const val& non_objects) {
-    return guarded([&] { return pack_columns_call(packer_, rows, columns, non_objects, &staging_); });
+    return guarded([&] { return export_.summary(pack_columns_call(packer_, rows, columns, non_objects, &staging_)); });
   }
 
-  // decode(outputs: [{name, dataType, dims, data?: Uint8Array, strings?: string[] (distinct),
-  //                   stringIndices?: Uint32Array (element i is strings[stringIndices[i]])}], rows)
-  //   → {value: [{name, form, width, numbers?: Float64Array, numbersOf?: number, indices?: Uint32Array,
-  //      names?: string[], json?: unknown[]}]}: one decoded column per output spec
-  //   (src/decode/decoder.h, DecodedColumn), which web/src/model.ts turns into result objects or
-  //   columns. numbers and indices are views of the predictor's buffers: read them before calling
-  //   into the core again. numbersOf: the numbers are outputs[numbersOf].data as it is.
-  val decode(const val& outputs, double rows) {
+  // packErrors(), packStrings(i): PackedExport's.
+  val pack_errors() const { return guarded([&] { return export_.errors(); }); }
+  val pack_strings(double tensor) const { return guarded([&] { return export_.strings(tensor); }); }
+
+  // Decoding a batch's outputs takes two calls, and the outputs cross as numbers and bytes:
+  //
+  // decodeBuffers(meta) → {value: Float64Array}: meta is a Float64Array holding, for each output
+  //   of schema().fetches in that order, [dataType, data bytes, rank, dims...] (a string tensor's
+  //   data bytes 0). The value holds, per output, the heap address where JS writes its data
+  //   (0 for a string tensor): buffers of the predictor's, reused per batch.
+  // decode(rows, strings) → {value: Float64Array}: decodes the outputs written there. `strings` is
+  //   undefined, or holds for each string output's index {strings: string[] (distinct),
+  //   stringIndices: Uint32Array (element i is strings[stringIndices[i]])}. The value is
+  //   [layout unchanged (1/0), column count, then per column (src/decode/decoder.h, DecodedColumn):
+  //   form (its enum value), width, numbersOf (-1: none), numbers address, numbers length,
+  //   indices address, indices length]. numbers (doubles) and indices (uint32) are the
+  //   predictor's buffers: read them before calling into the core again. numbersOf: the numbers
+  //   are that output's own data, which JS holds.
+  // decodedLayout() → {value: [{name, names: string[]}]}: each column's key and names, to ask for
+  //   when decode says the layout changed (class names are the same batch after batch).
+  // decodedJson(column) → {value: unknown[]}: a json column's values.
+  val decode_buffers(const val& meta_array) {
+    return guarded([&] {
+      std::vector<double> meta = copy_array<double>(meta_array);
+      const std::vector<std::string>& fetches = fetches_;
+      decoded_.clear();  // its pass-through columns point into outputs_
+      outputs_.assign(fetches.size(), {});
+      output_buffers_.resize(fetches.size());
+      addresses_.assign(fetches.size(), 0);
+      size_t at = 0;
+      auto next = [&](const char* what) {
+        if (at >= meta.size()) throw Error(ErrorCode::kInvalidArgument, std::string("decode metadata ends before ") + what);
+        double v = meta[at++];
+        if (!(v >= 0) || v > 9007199254740991.0 || v != std::floor(v)) throw Error(ErrorCode::kInvalidArgument, std::string("decode metadata: bad ") + what);
+        return v;
+      };
+      for (size_t i = 0; i < fetches.size(); ++i) {
+        auto& t = outputs_[i];
+        t.name = fetches[i];
+        double type = next("dataType");
+        if (type > 2147483647.0) throw Error(ErrorCode::kInvalidArgument, "decode metadata: bad dataType");
+        t.data_type = static_cast<int32_t>(type);
+        size_t bytes = static_cast<size_t>(next("data bytes"));
+        size_t rank = static_cast<size_t>(next("rank"));
+        if (rank > 64) throw Error(ErrorCode::kInvalidArgument, "decode metadata: bad rank");
+        for (size_t d = 0; d < rank; ++d) t.dims.push_back(static_cast<int64_t>(next("dims")));
+        output_buffers_[i].resize(bytes);
+        addresses_[i] = bytes ? static_cast<double>(reinterpret_cast<uintptr_t>(output_buffers_[i].data())) : 0;
+      }
+      if (at != meta.size()) throw Error(ErrorCode::kInvalidArgument, "decode metadata is longer than the outputs it describes");
+      return val(emscripten::typed_memory_view(addresses_.size(), addresses_.data()));
+    });
+  }
+
+  val decode(double rows, const val& strings) {
     return guarded([&] {
       if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
-      size_t count = outputs["length"].as<size_t>();
-      std::vector<std::vector<uint8_t>>& buffers = output_buffers_;
-      buffers.resize(count);
-      std::vector<onnx_predict::decode::OutputTensor> tensors(count);
-      for (size_t i = 0; i < count; ++i) {
-        val o = outputs[i];
-        auto& t = tensors[i];
-        t.name = o["name"].as<std::string>();
-        t.data_type = o["dataType"].as<int32_t>();
-        val dims = o["dims"];
-        for (size_t d = 0, n = dims["length"].as<size_t>(); d < n; ++d) t.dims.push_back(static_cast<int64_t>(dims[d].as<double>()));
-        copy_into(o["data"], buffers[i]);
-        t.data = buffers[i];
-        val strings = o["strings"];
-        if (!strings.isUndefined() && !strings.isNull()) {
-          std::vector<std::string> distinct;
-          for (size_t s = 0, n = strings["length"].as<size_t>(); s < n; ++s) distinct.push_back(strings[s].as<std::string>());
-          std::vector<uint32_t> indices = copy_array<uint32_t>(o["stringIndices"]);
-          t.strings.reserve(indices.size());
-          for (uint32_t index : indices) {
-            if (index >= distinct.size()) throw Error(ErrorCode::kInvalidArgument, "string index out of range", "output." + t.name);
-            t.strings.push_back(distinct[index]);
-          }
+      for (size_t i = 0; i < outputs_.size(); ++i) {
+        auto& t = outputs_[i];
+        t.data = {output_buffers_[i].data(), output_buffers_[i].size()};
+        t.strings.clear();
+        if (strings.isUndefined() || strings.isNull()) continue;
+        val s = strings[i];
+        if (s.isUndefined() || s.isNull()) continue;
+        val distinct_array = s["strings"];
+        std::vector<std::string> distinct;
+        for (size_t k = 0, n = distinct_array["length"].as<size_t>(); k < n; ++k) distinct.push_back(distinct_array[k].as<std::string>());
+        std::vector<uint32_t> indices = copy_array<uint32_t>(s["stringIndices"]);
+        t.strings.reserve(indices.size());
+        for (uint32_t index : indices) {
+          if (index >= distinct.size()) throw Error(ErrorCode::kInvalidArgument, "string index out of range", "output." + t.name);
+          t.strings.push_back(distinct[index]);
         }
       }
-      decoded_ = onnx_predict::decode::decode_columns(resolved_->document.output, tensors, static_cast<size_t>(rows));
-      return decoded_columns_to_js(decoded_);
+      decoded_ = onnx_predict::decode::decode_columns(resolved_->document.output, outputs_, static_cast<size_t>(rows));
+      bool same = layout_.size() == decoded_.size();
+      for (size_t c = 0; same && c < decoded_.size(); ++c) same = layout_[c].first == decoded_[c].name && layout_[c].second == decoded_[c].names;
+      if (!same) {
+        layout_.clear();
+        for (const auto& c : decoded_) layout_.emplace_back(c.name, c.names);
+      }
+      summary_.clear();
+      auto add = [&](auto x) { summary_.push_back(static_cast<double>(x)); };
+      add(same ? 1 : 0);
+      add(decoded_.size());
+      for (const auto& c : decoded_) {
+        add(static_cast<int>(c.form));
+        add(c.width);
+        add(c.numbers_output ? static_cast<double>(*c.numbers_output) : -1.0);
+        add(reinterpret_cast<uintptr_t>(c.numbers.data()));
+        add(c.numbers.size());
+        add(reinterpret_cast<uintptr_t>(c.indices.data()));
+        add(c.indices.size());
+      }
+      return val(emscripten::typed_memory_view(summary_.size(), summary_.data()));
+    });
+  }
+
+  val decoded_layout() const {
+    return guarded([&] {
+      val out = val::array();
+      for (const auto& [name, names] : layout_) {
+        val column = val::object();
+        column.set("name", name);
+        val list = val::array();
+        for (const std::string& n : names) list.call<void>("push", n);
+        column.set("names", list);
+        out.call<void>("push", column);
+      }
+      return out;
+    });
+  }
+
+  val decoded_json(double column) const {
+    return guarded([&] {
+      if (!(column >= 0) || column >= static_cast<double>(decoded_.size())) throw Error(ErrorCode::kInvalidArgument, "no such decoded column");
+      return parse_json(nlohmann::json(decoded_[static_cast<size_t>(column)].json));
     });
   }
 
@@ -173,9 +225,15 @@ class Predictor {
   std::vector<uint8_t> run_bytes_;  // the rewritten model until ORT has it; empty: run the bytes as given
   std::unique_ptr<schema::ResolvedSchema> resolved_;  // stable address: the packer refers to its document
   onnx_predict::batch::Packer packer_;
+  std::vector<std::string> fetches_;                   // the outputs decode reads, in order (schema().fetches)
   ColumnStaging staging_;                              // the record reader's columns, reused per batch
-  std::vector<std::vector<uint8_t>> output_buffers_;  // ORT's outputs copied in, reused per batch
+  PackedExport export_;                                // the last packed batch, for JS
+  std::vector<onnx_predict::decode::OutputTensor> outputs_;   // the batch's outputs (decodeBuffers, decode)
+  std::vector<onnx_predict::batch::TensorBytes> output_buffers_;  // their data, written by JS, reused per batch
+  std::vector<double> addresses_;                      // decodeBuffers' value
   std::vector<onnx_predict::decode::DecodedColumn> decoded_;  // the last decode, viewed from JS
+  std::vector<std::pair<std::string, std::vector<std::string>>> layout_;  // each column's name and names, as last sent
+  std::vector<double> summary_;                        // decode's value
 };
 
 // createPredictor(bytes, schemaJson, rewriteZipMap) → {value: Predictor} | {error}. schemaJson ""
@@ -199,5 +257,10 @@ EMSCRIPTEN_BINDINGS(onnx_predict_predictor) {
       .function("packJson", &Predictor::pack_json)
       .function("stageColumns", &Predictor::stage_columns)
       .function("packColumns", &Predictor::pack_columns)
-      .function("decode", &Predictor::decode);
+      .function("packErrors", &Predictor::pack_errors)
+      .function("packStrings", &Predictor::pack_strings)
+      .function("decodeBuffers", &Predictor::decode_buffers)
+      .function("decode", &Predictor::decode)
+      .function("decodedLayout", &Predictor::decoded_layout)
+      .function("decodedJson", &Predictor::decoded_json);
 }

@@ -49,20 +49,26 @@ class BatchPacker {
   explicit BatchPacker(onnx_predict::schema::SchemaDocument document)
       : document_(std::make_unique<onnx_predict::schema::SchemaDocument>(std::move(document))), packer_(*document_) {}
 
-  // packJson(text) → {value: {records, tensors: [{name, dtype, dims, data | strings}], rowMap, errors}}
+  // packJson(text) → {value: PackedExport's summary (a Float64Array view)}.
   val pack_json(const std::string& text) {
-    return guarded([&] { return packed_batch_to_js(packer_.pack_json(text)); });
+    return guarded([&] { return export_.summary(packer_.pack_json(text)); });
   }
 
   // packColumns(rows, columns, nonObjects?) → the same. One call per batch: the columns' arrays
-  // are copied in once, the tensors and errors copied out once.
+  // are copied in once, the batch goes out as numbers.
   val pack_columns(double rows, const val& columns, const val& non_objects) {
-    return guarded([&] { return pack_columns_call(packer_, rows, columns, non_objects); });
+    return guarded([&] { return export_.summary(pack_columns_call(packer_, rows, columns, non_objects)); });
   }
+
+  // packErrors(), packStrings(i), packedInputs(): PackedExport's.
+  val pack_errors() const { return guarded([&] { return export_.errors(); }); }
+  val pack_strings(double tensor) const { return guarded([&] { return export_.strings(tensor); }); }
+  val packed_inputs() const { return guarded([&] { return parse_json(onnx_predict::bindings::packed_inputs(*document_)); }); }
 
  private:
   std::unique_ptr<onnx_predict::schema::SchemaDocument> document_;  // stable address: the packer refers to it
   onnx_predict::batch::Packer packer_;
+  PackedExport export_;
 };
 
 // createPacker(documentJson) → {value: BatchPacker} | {error: schema_invalid}.
@@ -80,5 +86,8 @@ EMSCRIPTEN_BINDINGS(onnx_predict_schema) {
   emscripten::function("createPacker", &create_packer);
   emscripten::class_<BatchPacker>("BatchPacker")
       .function("packJson", &BatchPacker::pack_json)
-      .function("packColumns", &BatchPacker::pack_columns);
+      .function("packColumns", &BatchPacker::pack_columns)
+      .function("packErrors", &BatchPacker::pack_errors)
+      .function("packStrings", &BatchPacker::pack_strings)
+      .function("packedInputs", &BatchPacker::packed_inputs);
 }

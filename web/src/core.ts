@@ -1,6 +1,7 @@
 // Loads the Embind module (build/wasm → dist/wasm) once per process/page and turns its
 // {value} | {error} results into values or thrown OnnxPredictErrors. The raw module stays here.
 import { OnnxPredictError, type OnnxPredictErrorCode, type OnnxPredictErrorDetails } from './errors.js';
+import type { ValidationErrorItem } from './schema.js';
 
 interface CoreResult<T> {
   value?: T;
@@ -13,22 +14,31 @@ export interface CoreSchema {
   delete(): void;
 }
 
+/** What packs batches: packJson and packColumns give a summary for readPacked. */
+interface PackedBatchSource {
+  packJson(text: string): CoreResult<Float64Array>;
+  packColumns(rows: number, columns: unknown[], nonObjects: unknown): CoreResult<Float64Array>;  // Embind: pass all 3
+  packErrors(): CoreResult<ValidationErrorItem[]>;
+  packStrings(tensor: number): CoreResult<string[]>;
+}
+
 /** A native schema document + batch packer (Embind object: must be delete()d). */
-export interface CorePacker {
-  packJson(text: string): CoreResult<unknown>;
-  packColumns(rows: number, columns: unknown[], nonObjects: unknown): CoreResult<unknown>;  // Embind: pass all 3
+export interface CorePacker extends PackedBatchSource {
+  packedInputs(): CoreResult<PackedInput[]>;
   delete(): void;
 }
 
 /** A native predictor: model info, schema in force, packer, decoder (Embind object: must be delete()d). */
-export interface CorePredictor {
+export interface CorePredictor extends PackedBatchSource {
   info(): CoreResult<unknown>;
   takeModelBytes(): CoreResult<Uint8Array | null>;
   schema(): CoreResult<unknown>;
-  packJson(text: string): CoreResult<unknown>;
   stageColumns(rows: number): CoreResult<{ tags: number; numbers: number }>;
-  packColumns(rows: number, columns: unknown[], nonObjects: unknown): CoreResult<unknown>;
-  decode(outputs: unknown[], rows: number): CoreResult<unknown>;
+  /** bindings/predictor_bindings.cpp: the outputs' metadata in, the heap addresses to write their data at out. */
+  decodeBuffers(meta: Float64Array): CoreResult<Float64Array>;
+  decode(rows: number, strings: unknown): CoreResult<Float64Array>;
+  decodedLayout(): CoreResult<{ name: string; names: string[] }[]>;
+  decodedJson(column: number): CoreResult<unknown[]>;
   delete(): void;
 }
 
@@ -76,4 +86,36 @@ export function loadCore(): Promise<CoreModule> {
 export function unwrap<T>(result: CoreResult<T>): T {
   if (result.error) throw new OnnxPredictError(result.error.code, result.error.message, result.error.details);
   return result.value as T;
+}
+
+/** A packed tensor's name and element type (the schema's bind, in order). */
+export interface PackedInput { name: string; dtype: string }
+export interface PackedTensor { name: string; dtype: string; dims: number[]; data?: Uint8Array; strings?: string[] }
+/** A packed batch: data and rowMap are views of the core's heap, valid until the next call into the core. */
+export interface PackedBatch { records: number; tensors: PackedTensor[]; rowMap: Uint32Array; errors: ValidationErrorItem[] }
+
+/**
+ * The batch a pack call returned as its summary (bindings/interop.h, PackedExport: numbers, not
+ * objects, so a batch crosses the boundary in a few calls): errors and string tensors are asked
+ * for when it has any, and the heap views are taken after those calls, which may grow the memory.
+ */
+export function readPacked(core: CoreModule, source: PackedBatchSource, summary: Float64Array,
+  inputs: readonly PackedInput[]): PackedBatch {
+  const s = summary.slice();  // the view would not survive the calls below
+  const errors = s[3] > 0 ? unwrap(source.packErrors()) : [];
+  const tensors: PackedTensor[] = [];
+  const places: number[] = [];
+  for (let i = 0, at = 5; i < s[4]; i++) {
+    const rank = s[at + 2];
+    const t: PackedTensor = { name: inputs[i].name, dtype: inputs[i].dtype, dims: Array.from(s.subarray(at + 3, at + 3 + rank)) };
+    if (t.dtype === 'string') t.strings = unwrap(source.packStrings(i));
+    places.push(s[at], s[at + 1]);
+    tensors.push(t);
+    at += 3 + rank;
+  }
+  const buffer = core.HEAPU8.buffer;
+  tensors.forEach((t, i) => {
+    if (!t.strings) t.data = new Uint8Array(buffer, places[2 * i], places[2 * i + 1]);
+  });
+  return { records: s[0], tensors, rowMap: new Uint32Array(buffer, s[1], s[2]), errors };
 }

@@ -2,8 +2,9 @@
 // The core validates, packs and decodes; this file only moves buffers and awaits ORT.
 import * as ort from 'onnxruntime-web/wasm';
 
-import { arraysToColumns, compileRecordReader, type RecordReader, type Staging } from './columns.js';
-import { loadCore, unwrap, type CoreModule, type CorePredictor } from './core.js';
+import { arraysToColumns, compileRecordReader, type Column, type RecordReader, type Staging } from './columns.js';
+import { loadCore, readPacked, unwrap, type CoreModule, type CorePredictor, type PackedBatch, type PackedInput,
+  type PackedTensor } from './core.js';
 import { OnnxPredictError } from './errors.js';
 import { downloadModel, type FetchOptions, type ModelSource } from './fetch.js';
 import type { LoadedModelInfo } from './model-info.js';
@@ -94,8 +95,6 @@ export interface ColumnarPrediction {
   errors: ValidationErrorItem[];
 }
 
-interface PackedTensor { name: string; dtype: string; dims: number[]; data?: Uint8Array; strings?: string[] }
-interface PackedBatch { records: number; tensors: PackedTensor[]; rowMap: Uint32Array; errors: ValidationErrorItem[] }
 
 const ORT_TO_ONNX: Record<string, number> = {
   float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, string: 8, bool: 9, float16: 10,
@@ -146,29 +145,24 @@ function ortTensor(t: PackedTensor, from: number, to: number, pad: number): ort.
   return new ort.Tensor(t.dtype as 'float32', typedArray(t.dtype, bytes) as Float32Array, dims);
 }
 
-function outputForDecode(name: string, tensor: ort.Tensor) {
-  const dataType = ORT_TO_ONNX[tensor.type];
-  if (dataType === undefined) throw new OnnxPredictError('inference_failed', `output '${name}' has type ${tensor.type}, which cannot be decoded`);
-  if (tensor.type === 'string') {
-    // Each distinct string crosses into the core once; elements are indices into them.
-    const data = tensor.data as string[];
-    const seen = new Map<string, number>();
-    const strings: string[] = [];
-    const stringIndices = new Uint32Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      let k = seen.get(data[i]);
-      if (k === undefined) {
-        k = strings.length;
-        seen.set(data[i], k);
-        strings.push(data[i]);
-      }
-      stringIndices[i] = k;
+/** A string output for the core: each distinct string crosses once; elements are indices into them. */
+function distinctStrings(data: string[]): { strings: string[]; stringIndices: Uint32Array } {
+  const seen = new Map<string, number>();
+  const strings: string[] = [];
+  const stringIndices = new Uint32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    let k = seen.get(data[i]);
+    if (k === undefined) {
+      k = strings.length;
+      seen.set(data[i], k);
+      strings.push(data[i]);
     }
-    return { name, dataType, dims: [...tensor.dims], strings, stringIndices };
+    stringIndices[i] = k;
   }
-  const data = tensor.data as ArrayBufferView;
-  return { name, dataType, dims: [...tensor.dims], data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return { strings, stringIndices };
 }
+
+const FORMS: ResultColumn['form'][] = ['number', 'name', 'namedNumbers', 'numbers', 'topK', 'json'];  // DecodedColumn::Form's order
 
 /**
  * One decoded output column (bindings/predictor_bindings.cpp): numbers and indices are views of
@@ -441,7 +435,9 @@ export class Model {
   #resultBuilders = new Map<string, ResultBuilder>();  // decoded columns → result objects, per layout
   #chunkSize: number;
   #fixedBatch: boolean;
-  #fetches: string[];  // the outputs the decoder reads: all ORT is asked for
+  #fetches: string[];  // the outputs the decoder reads: all ORT is asked for, in the order decodeBuffers takes them
+  #inputs: PackedInput[];  // the packed tensors' names and types
+  #layout: { name: string; names: string[] }[] = [];  // decoded columns' keys and names, as the core last sent them
   #queue: Promise<unknown> = Promise.resolve();  // the batches in flight, one after another (#serially)
   #packed = new PackedCopies();
   /** What the C++ deserializer read of the model ORT runs (inputs, outputs, types, shapes, opsets, metadata) and what loading rewrote. */
@@ -455,13 +451,15 @@ export class Model {
     this.#predictor = predictor;
     this.#session = session;
     this.info = unwrap(predictor.info()) as LoadedModelInfo;
-    const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean; fetches: string[] };
+    const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean;
+      fetches: string[]; inputs: PackedInput[] };
     this.schema = { source: s.source, document: documentInOrder(s.source, s.document, schemaText, this.info) };
     this.#readRecords = s.flatFields ? compileRecordReader(s.flatFields) : undefined;
     this.#flatFields = s.flatFields ?? [];
     this.#chunkSize = s.chunkSize;
     this.#fixedBatch = s.fixedBatch;
     this.#fetches = s.fetches;
+    this.#inputs = s.inputs;
   }
 
   #live(): CorePredictor {
@@ -488,7 +486,7 @@ export class Model {
       // after the call that may have grown it; nothing calls into the core until packColumns).
       const rows = to - from;
       const { columns, nonObjects } = this.#readRecords(records, this.#stage(rows), from, rows);
-      return unwrap(predictor.packColumns(rows, columns, nonObjects)) as PackedBatch;
+      return this.#packColumns(rows, columns, nonObjects);
     }
     let text: string;
     try {
@@ -496,7 +494,17 @@ export class Model {
     } catch (error) {
       throw new OnnxPredictError('invalid_argument', `the records cannot be serialized to JSON: ${(error as Error).message}`);
     }
-    return unwrap(predictor.packJson(text)) as PackedBatch;
+    return readPacked(this.#core, predictor, unwrap(predictor.packJson(text)), this.#inputs);
+  }
+
+  /**
+   * Packs a staged batch: every staged field is a column of it, so only the columns that carry
+   * more (strings, keys no field has) cross.
+   */
+  #packColumns(rows: number, columns: Column[], nonObjects: Column | undefined): PackedBatch {
+    const predictor = this.#live();
+    const more = columns.filter((c) => c.staged === undefined || c.offsets !== undefined);
+    return readPacked(this.#core, predictor, unwrap(predictor.packColumns(rows, more, nonObjects)), this.#inputs);
   }
 
   /** Validates records without running the model: every record's Pydantic-shaped errors (loc[0] = index). */
@@ -601,11 +609,53 @@ export class Model {
     const pad = this.#fixedBatch ? this.#chunkSize : 0;
     const feeds: Record<string, ort.Tensor> = {};
     for (const t of batch.tensors) feeds[t.name] = ortTensor(t, from, to, pad);
-    const outputs = Object.entries(await this.#run(feeds));
-    const decoded = unwrap(this.#live().decode(outputs.map(([name, tensor]) => outputForDecode(name, tensor)),
-      Math.max(to - from, pad))) as DecodedColumn[];
-    for (const c of decoded) if (c.numbersOf !== undefined) c.numbers = outputs[c.numbersOf][1].data as Float32Array | Float64Array;
-    return decoded;
+    const results = await this.#run(feeds);
+    return this.#decode(this.#fetches.map((name) => results[name]), Math.max(to - from, pad));
+  }
+
+  /**
+   * The outputs (in #fetches order) decoded by the core: their metadata and bytes cross as numbers
+   * and heap writes, the columns come back as numbers (bindings/predictor_bindings.cpp).
+   */
+  #decode(outputs: ort.Tensor[], rows: number): DecodedColumn[] {
+    const predictor = this.#live();
+    const meta: number[] = [];
+    let strings: ({ strings: string[]; stringIndices: Uint32Array } | undefined)[] | undefined;
+    outputs.forEach((tensor, i) => {
+      const dataType = ORT_TO_ONNX[tensor.type];
+      if (dataType === undefined) {
+        throw new OnnxPredictError('inference_failed', `output '${this.#fetches[i]}' has type ${tensor.type}, which cannot be decoded`);
+      }
+      if (tensor.type === 'string') (strings ??= [])[i] = distinctStrings(tensor.data as string[]);
+      meta.push(dataType, tensor.type === 'string' ? 0 : (tensor.data as ArrayBufferView).byteLength, tensor.dims.length, ...tensor.dims);
+    });
+    const addresses = unwrap(predictor.decodeBuffers(new Float64Array(meta)));
+    const heap = this.#core.HEAPU8;
+    outputs.forEach((tensor, i) => {
+      if (tensor.type === 'string') return;
+      const data = tensor.data as ArrayBufferView;
+      heap.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), addresses[i]);
+    });
+    const s = unwrap(predictor.decode(rows, strings)).slice();  // the view would not survive the calls below
+    if (!s[0]) this.#layout = unwrap(predictor.decodedLayout());
+    const columns: DecodedColumn[] = [];
+    for (let k = 0, at = 2; k < s[1]; k++, at += 7) {
+      const { name, names } = this.#layout[k];
+      const c: DecodedColumn = { name, form: FORMS[s[at]], width: s[at + 1] };
+      if (names.length) c.names = names;
+      if (c.form === 'json') c.json = unwrap(predictor.decodedJson(k));
+      columns.push(c);
+    }
+    const buffer = this.#core.HEAPU8.buffer;  // after the calls above, which may grow the memory
+    columns.forEach((c, k) => {
+      const at = 2 + 7 * k, numbersOf = s[at + 2];
+      if (numbersOf >= 0) {
+        c.numbersOf = numbersOf;
+        c.numbers = outputs[numbersOf].data as Float32Array | Float64Array;
+      } else if (s[at + 4] > 0) c.numbers = new Float64Array(buffer, s[at + 3], s[at + 4]);
+      if (s[at + 6] > 0) c.indices = new Uint32Array(buffer, s[at + 5], s[at + 6]);
+    });
+    return columns;
   }
 
   /**
@@ -625,7 +675,7 @@ export class Model {
       const predictor = this.#live();
       if (!this.#readRecords) throw new OnnxPredictError('invalid_argument', "columns need a schema of scalar fields; use predictBatch");
       const staged = arraysToColumns(columns, rows, this.#flatFields, this.#stage(rows));
-      const batch = this.#packed.keep(0, unwrap(predictor.packColumns(rows, staged, undefined)) as PackedBatch);
+      const batch = this.#packed.keep(0, this.#packColumns(rows, staged, undefined));
       return this.#predictSlices([{ from: 0, batch }], batch.errors, options);
     });
   }
