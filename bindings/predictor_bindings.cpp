@@ -108,7 +108,8 @@ class Predictor {
   // decodeBuffers(meta) → {value: Float64Array}: meta is a Float64Array holding, for each output
   //   of schema().fetches in that order, [dataType, data bytes, rank, dims...] (a string tensor's
   //   data bytes 0). The value holds, per output, the heap address where JS writes its data
-  //   (0 for a string tensor): buffers of the predictor's, reused per batch.
+  //   (buffers of the predictor's, reused per batch), or 0: a string tensor, or an output whose
+  //   elements decoding does not read (decode::reads_elements: JS keeps them as the column).
   // decode(rows, strings) → {value: Float64Array}: decodes the outputs written there. `strings` is
   //   undefined, or holds for each string output's index {strings: string[] (distinct),
   //   stringIndices: Uint32Array (element i is strings[stringIndices[i]])}. The value is
@@ -145,6 +146,10 @@ class Predictor {
         size_t rank = static_cast<size_t>(next("rank"));
         if (rank > 64) throw Error(ErrorCode::kInvalidArgument, "decode metadata: bad rank");
         for (size_t d = 0; d < rank; ++d) t.dims.push_back(static_cast<int64_t>(next("dims")));
+        if (!onnx_predict::decode::reads_elements(resolved_->document.output, t.name, t.data_type)) {
+          t.unread_bytes = bytes;
+          bytes = 0;
+        }
         output_buffers_[i].resize(bytes);
         addresses_[i] = bytes ? static_cast<double>(reinterpret_cast<uintptr_t>(output_buffers_[i].data())) : 0;
       }
@@ -158,7 +163,7 @@ class Predictor {
       if (!(rows >= 0) || rows > 4294967295.0) throw Error(ErrorCode::kInvalidArgument, "rows must be a count");
       for (size_t i = 0; i < outputs_.size(); ++i) {
         auto& t = outputs_[i];
-        t.data = {output_buffers_[i].data(), output_buffers_[i].size()};
+        if (!t.unread_bytes) t.data = {output_buffers_[i].data(), output_buffers_[i].size()};
         t.strings.clear();
         if (strings.isUndefined() || strings.isNull()) continue;
         val s = strings[i];

@@ -86,8 +86,9 @@ View check_tensor(const OutputTensor& t, std::string path, size_t rows) {
     }
   } else {
     uint64_t expected = onnx::raw_byte_size(t.data_type, count);  // saturates instead of overflowing
-    if (t.data.size() != expected) {
-      fail(ErrorCode::kInvalidArgument, v.path, what + " has " + std::to_string(t.data.size()) + " bytes of data but " +
+    size_t bytes = t.unread_bytes ? *t.unread_bytes : t.data.size();
+    if (bytes != expected) {
+      fail(ErrorCode::kInvalidArgument, v.path, what + " has " + std::to_string(bytes) + " bytes of data but " +
                                                     std::to_string(count) + " " + type_name(t.data_type) +
                                                     " elements need " + std::to_string(expected));
     }
@@ -271,6 +272,21 @@ void decode_elements(const View& v, size_t output, size_t rows, bool scalar, Dec
   for (size_t i = 0; i < out.numbers.size(); ++i) out.numbers[i] = number_at(v, i);
 }
 
+// Integer labels as class indices: whether every one is in [0, classes). One branch-free pass
+// that vectorizes; the caller finds and reports a label outside.
+template <class I>
+bool class_indices(const View& v, size_t rows, size_t classes, uint32_t* out) {
+  const uint8_t* data = v.tensor->data.data();
+  uint8_t outside = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    I label;
+    std::memcpy(&label, data + r * sizeof(I), sizeof(I));
+    outside |= static_cast<uint64_t>(static_cast<int64_t>(label)) >= classes;  // negative labels wrap to huge
+    out[r] = static_cast<uint32_t>(label);
+  }
+  return !outside;
+}
+
 void decode_label(const OutputSpec& spec, const View& v, size_t output, size_t rows, DecodedColumn& out) {
   if (v.type() != onnx::kInt64 && v.type() != onnx::kInt32 && v.type() != onnx::kString) {
     fail(ErrorCode::kSchemaMismatch, v.path, "a label comes from an int64, int32 or string tensor; output '" + spec.from +
@@ -295,7 +311,10 @@ void decode_label(const OutputSpec& spec, const View& v, size_t output, size_t r
     return;
   }
   out.names = spec.classes;
-  for (size_t r = 0; r < rows; ++r) {
+  const bool in_range = v.type() == onnx::kInt64 ? class_indices<int64_t>(v, rows, spec.classes.size(), out.indices.data())
+                                                  : class_indices<int32_t>(v, rows, spec.classes.size(), out.indices.data());
+  if (in_range) return;
+  for (size_t r = 0; r < rows; ++r) {  // the first label outside the classes, for the message
     int64_t index = integer_at(v, r);
     if (index < 0 || static_cast<uint64_t>(index) >= spec.classes.size()) {
       fail(ErrorCode::kSchemaMismatch, v.path + ".classes",
@@ -447,6 +466,9 @@ std::vector<DecodedColumn> decode_columns(const std::vector<OutputSpec>& specs, 
       fail(ErrorCode::kSchemaMismatch, path, "the model returned no output '" + spec.from + "' (its outputs: " +
                                                  output_names(outputs) + "): fix `from` in the schema's output section");
     }
+    if (found->unread_bytes && reads_elements(specs, found->name, found->data_type)) {
+      fail(ErrorCode::kInvalidArgument, path, "output '" + found->name + "' came without its elements, which decoding reads");
+    }
     views.push_back(check_tensor(*found, std::move(path), rows));
     output_of.push_back(static_cast<size_t>(found - outputs.begin()));
   }
@@ -469,12 +491,22 @@ std::vector<DecodedColumn> decode_columns(const std::vector<OutputSpec>& specs, 
 
 std::vector<Json> decode_outputs(const std::vector<OutputSpec>& specs, const std::vector<OutputTensor>& outputs,
                                  size_t rows) {
+  for (const OutputTensor& t : outputs) {  // (its objects read every number, passed through or not)
+    if (t.unread_bytes) fail(ErrorCode::kInvalidArgument, "output." + t.name, "output '" + t.name + "' came without its elements");
+  }
   std::vector<DecodedColumn> columns = decode_columns(specs, outputs, rows);
   std::vector<Json> results(rows, Json::object());
   for (size_t r = 0; r < rows; ++r) {
     for (const DecodedColumn& column : columns) results[r][column.name] = column.value(r);
   }
   return results;
+}
+
+bool reads_elements(const std::vector<OutputSpec>& specs, const std::string& output, int32_t data_type) {
+  if (specs.empty() || (data_type != onnx::kFloat && data_type != onnx::kDouble)) return true;  // (no specs: all raw)
+  return std::any_of(specs.begin(), specs.end(), [&](const OutputSpec& spec) {
+    return spec.from == output && spec.kind != OutputSpec::Kind::kProbabilities && spec.kind != OutputSpec::Kind::kValue;
+  });
 }
 
 std::vector<std::string> outputs_to_fetch(const std::vector<OutputSpec>& specs, const onnx::ModelInfo& model) {

@@ -31,6 +31,9 @@ struct OutputTensor {
   std::vector<int64_t> dims;    // [rows, ...]
   std::span<const uint8_t> data;  // numeric and bool tensors: little-endian, row-major, packed
   std::vector<std::string> strings;  // string tensors (data_type 8): row-major, one per element
+  // Instead of data, for an output whose elements decoding does not read (reads_elements): its
+  // byte size. The elements stay with the caller, who uses them as the column (numbers_output).
+  std::optional<size_t> unread_bytes;
 };
 
 // Decodes `rows` batch rows into one JSON object per row (result i is tensor row i), keyed by
@@ -100,6 +103,13 @@ struct DecodedColumn {
 
 std::vector<DecodedColumn> decode_columns(const std::vector<schema::OutputSpec>& specs,
                                           const std::vector<OutputTensor>& outputs, size_t rows);
+
+// Whether decode_columns reads the elements of output `output` when it has `data_type`: it does
+// not when every spec taking it passes a float32/float64 output through (probabilities, value;
+// DecodedColumn::numbers_output), so a caller holding the elements need not copy them in
+// (OutputTensor::unread_bytes). An output given that way to a spec that reads it is
+// kInvalidArgument.
+bool reads_elements(const std::vector<schema::OutputSpec>& specs, const std::string& output, int32_t data_type);
 
 // The model outputs decoding reads, the ones to ask ONNX Runtime for: each spec's `from`, once, in
 // spec order; with `specs` empty, every tensor output of the model (what decode_outputs then

@@ -102,11 +102,22 @@ TEST_CASE("string labels are returned as the strings", "[decode]") {
 }
 
 TEST_CASE("a label index outside classes is a schema mismatch", "[decode]") {
-  for (int64_t bad : {int64_t{3}, int64_t{-1}}) {
+  // (4294967296 would be class 0 if only its low 32 bits were looked at.)
+  for (int64_t bad : {int64_t{3}, int64_t{-1}, int64_t{4294967296}, INT64_MIN}) {
     std::vector<Owned> owned;
     owned.push_back(numeric<int64_t>("label", 7, {2}, {0, bad}));
     CHECK(error_code({spec("label", Kind::kLabel, kIris)}, std::move(owned), 2) == ErrorCode::kSchemaMismatch);
   }
+  for (int32_t bad : {3, -1, INT32_MIN}) {
+    std::vector<Owned> owned;
+    owned.push_back(numeric<int32_t>("label", 6, {2}, {0, bad}));
+    CHECK(error_code({spec("label", Kind::kLabel, kIris)}, std::move(owned), 2) == ErrorCode::kSchemaMismatch);
+  }
+  std::vector<Owned> good;
+  good.push_back(numeric<int32_t>("label", 6, {3}, {2, 0, 1}));
+  auto results = decode_owned({spec("label", Kind::kLabel, kIris)}, std::move(good), 3);
+  CHECK(results[0]["label"] == "virginica");
+  CHECK(results[2]["label"] == "versicolor");
 }
 
 TEST_CASE("a label from a float tensor or a wide tensor is a schema mismatch", "[decode]") {
@@ -365,4 +376,48 @@ TEST_CASE("float32 and float64 outputs decoded as they are point at the output i
   CHECK(columns[3].numbers == std::vector<double>{1.0, -2.0});
   CHECK_FALSE(columns[4].numbers_output);
   CHECK(columns[4].value(0) == 3);
+}
+
+TEST_CASE("outputs passed through need not be given: their byte size stands in for their elements", "[decode]") {
+  // reads_elements says which outputs a caller may give as a size only (OutputTensor::unread_bytes):
+  // float32/float64 outputs that every spec taking them passes through.
+  std::vector<schema::OutputSpec> specs = {spec("label", Kind::kLabel, kIris), spec("probabilities", Kind::kProbabilities, kIris),
+                                           spec("score", Kind::kValue)};
+  CHECK_FALSE(reads_elements(specs, "probabilities", 1));
+  CHECK_FALSE(reads_elements(specs, "score", 11));
+  CHECK(reads_elements(specs, "probabilities", 10));  // float16 is converted
+  CHECK(reads_elements(specs, "label", 7));
+  CHECK(reads_elements({}, "probabilities", 1));  // no specs: every output raw
+  std::vector<schema::OutputSpec> with_top = specs;
+  with_top.push_back(spec("best", Kind::kTopK, kIris, 1, "probabilities"));
+  CHECK(reads_elements(with_top, "probabilities", 1));
+
+  std::vector<Owned> owned;
+  owned.push_back(numeric<int64_t>("label", 7, {2}, {2, 0}));
+  owned.push_back(numeric<float>("probabilities", 1, {2, 3}, {0.1f, 0.2f, 0.7f, 0.6f, 0.3f, 0.1f}));
+  owned.push_back(numeric<double>("score", 11, {2}, {1.5, -2.25}));
+  std::vector<OutputTensor> outputs = views(owned);
+  for (size_t i : {size_t{1}, size_t{2}}) {
+    outputs[i].unread_bytes = outputs[i].data.size();
+    outputs[i].data = {};
+  }
+  std::vector<DecodedColumn> columns = decode_columns(specs, outputs, 2);
+  REQUIRE(columns.size() == 3);
+  CHECK(columns[0].indices == std::vector<uint32_t>{2, 0});
+  CHECK(columns[1].numbers_output == std::optional<size_t>(1));
+  CHECK(columns[2].numbers_output == std::optional<size_t>(2));
+
+  auto code = [&](const std::vector<schema::OutputSpec>& s, const std::vector<OutputTensor>& o) {
+    try {
+      decode_columns(s, o, 2);
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return ErrorCode::kInternal;
+  };
+  CHECK(code(with_top, outputs) == ErrorCode::kInvalidArgument);  // top_k reads the elements it was not given
+  std::vector<OutputTensor> short_one = outputs;
+  short_one[1].unread_bytes = 20;  // [2, 3] float32 is 24 bytes
+  CHECK(code(specs, short_one) == ErrorCode::kInvalidArgument);
+  CHECK_THROWS_AS(decode_outputs(specs, outputs, 2), Error);  // result objects read every number
 }

@@ -637,7 +637,7 @@ export class Model {
     const addresses = unwrap(predictor.decodeBuffers(new Float64Array(meta)));
     const heap = this.#core.HEAPU8;
     outputs.forEach((tensor, i) => {
-      if (tensor.type === 'string') return;
+      if (!addresses[i]) return;  // a string tensor, or elements the core does not read
       const data = tensor.data as ArrayBufferView;
       heap.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), addresses[i]);
     });
