@@ -434,6 +434,7 @@ export class Model {
   #readRecords: RecordReader | undefined;  // records → columns, compiled for the flat fields (none: not a flat schema)
   #flatFields: readonly string[] = [];
   #resultBuilders = new Map<string, ResultBuilder>();  // decoded columns → result objects, per layout
+  #lastBuilder: { layout: object; shape: { form: string; width: number }[]; build: ResultBuilder } | undefined;
   #chunkSize: number;
   #fixedBatch: boolean;
   #fetches: string[];  // the outputs the decoder reads: all ORT is asked for, in the order decodeBuffers takes them
@@ -573,15 +574,29 @@ export class Model {
       for (let from = 0; from < rowMap.length; from += chunk) {
         const to = Math.min(rowMap.length, from + chunk);
         const decoded = await this.#runChunk(batch, from, to);
-        const layout = layoutKey(decoded);
-        let build = this.#resultBuilders.get(layout);
-        if (!build) this.#resultBuilders.set(layout, (build = compileResultBuilder(decoded)));
-        build(decoded, to - from, out.results, at + from, columnValue);
+        this.#resultBuilder(decoded)(decoded, to - from, out.results, at + from, columnValue);
       }
       for (let i = 0; i < rowMap.length; i++) out.indices[at + i] = rowMap[i] + offset;
       at += rowMap.length;
     }
     return out;
+  }
+
+  /**
+   * The result builder for these columns' layout: the last one while the core reports the same
+   * keys and names (#layout) and the forms and widths are the same, else by layoutKey.
+   */
+  #resultBuilder(decoded: DecodedColumn[]): ResultBuilder {
+    const last = this.#lastBuilder;
+    if (last && last.layout === this.#layout && last.shape.length === decoded.length &&
+        decoded.every((c, k) => c.form === last.shape[k].form && c.width === last.shape[k].width)) {
+      return last.build;
+    }
+    const key = layoutKey(decoded);
+    let build = this.#resultBuilders.get(key);
+    if (!build) this.#resultBuilders.set(key, (build = compileResultBuilder(decoded)));
+    this.#lastBuilder = { layout: this.#layout, shape: decoded.map(({ form, width }) => ({ form, width })), build };
+    return build;
   }
 
   /** The slices' results as columns (output: 'columns'). */
