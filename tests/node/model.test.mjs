@@ -261,6 +261,23 @@ test('predictColumns from typed arrays gives what predictBatch gives for the sam
   model.dispose();
 });
 
+test('predictColumns above 8,192 rows with a plain-array column runs in slices: results, indices and errors as predictBatch', async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const batch = irisRecords(9000, 23);
+  batch[17] = { ...batch[17], sepal_width: 'wide' };
+  batch[8500] = { ...batch[8500], sepal_width: 'narrow' };  // in the second slice
+  const columns = Object.fromEntries(IRIS_FEATURES.map((f) => [f, Float64Array.from(batch, (r) => r[f])]));
+  columns.sepal_width = batch.map((r) => r.sepal_width);
+  const fromRecords = await model.predictBatch(batch, { onInvalid: 'skip' });
+  assert.deepEqual(await model.predictColumns(columns, { onInvalid: 'skip' }), fromRecords);
+  assert.deepEqual(fromRecords.errors.map((e) => e.loc), [[17, 'sepal_width'], [8500, 'sepal_width']]);
+  const columnar = await model.predictColumns(columns, { onInvalid: 'skip', output: 'columns' });
+  assert.deepEqual(Array.from(columnar.indices), fromRecords.indices);
+  assert.deepEqual(rowsOf(columnar), fromRecords.results);
+  await assert.rejects(model.predictColumns(columns), (e) => e.code === 'validation_failed' && e.details.errors.length === 2);
+  model.dispose();
+});
+
 /** models/iris.onnx without its embedded schema; with string class labels when `stringLabels`. */
 function irisVariant(stringLabels) {
   return execFileSync('/usr/bin/python3', ['-c', `
