@@ -191,7 +191,10 @@ std::optional<FastColumnPlan> FastColumnPlan::make(const schema::SchemaDocument&
       plan.checks_.push_back({column_of_field[f], numbers_of_field[f] != 0, field.kind, field.required, field.allows_null, *field.simple, SIZE_MAX});
     } else if (field.simple_enum) {
       EnumField e;
-      for (size_t i = 0; i < field.enum_strings.size(); ++i) e.index.emplace(field.enum_strings[i], static_cast<uint32_t>(i));
+      for (const std::string& value : field.enum_strings) e.values.push_back(value);
+      if (e.values.size() > kScannedEnum) {
+        for (size_t i = 0; i < e.values.size(); ++i) e.index.emplace(e.values[i], static_cast<uint32_t>(i));
+      }
       enum_of_field[f] = plan.enums_.size();
       plan.enums_.push_back(std::move(e));
       plan.checks_.push_back({column_of_field[f], false, field.kind, field.required, field.allows_null, {}, enum_of_field[f]});
@@ -244,6 +247,17 @@ std::optional<FastColumnPlan> FastColumnPlan::make(const schema::SchemaDocument&
   return plan;
 }
 
+uint32_t FastColumnPlan::EnumField::find(std::string_view value) const {
+  if (index.empty()) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (values[i] == value) return static_cast<uint32_t>(i);
+    }
+    return kNoValue;
+  }
+  auto it = index.find(value);
+  return it == index.end() ? kNoValue : it->second;
+}
+
 void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
   valid.assign(rows, 1);
   uint8_t* ok = valid.data();
@@ -263,9 +277,9 @@ void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
       for (size_t r = 0; r < rows; ++r) {
         uint8_t t = col.tags[r];
         if (t == kString) {
-          auto it = e.index.find(col.string_data.substr(col.string_offsets[r], col.string_offsets[r + 1] - col.string_offsets[r]));
-          if (it == e.index.end()) ok[r] = 0;
-          else e.rows[r] = it->second;
+          uint32_t position = e.find(col.string_data.substr(col.string_offsets[r], col.string_offsets[r + 1] - col.string_offsets[r]));
+          if (position == kNoValue) ok[r] = 0;
+          else e.rows[r] = position;
         } else if (!((t == kNull && check.nullable) || (t == kMissing && !check.required))) {
           ok[r] = 0;
         }

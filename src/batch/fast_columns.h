@@ -35,9 +35,14 @@ class FastColumnPlan {
 
  private:
   static constexpr uint32_t kNoValue = UINT32_MAX;  // an enum field absent or null in a row
+  static constexpr size_t kScannedEnum = 8;         // enums of at most this many strings are scanned, not hashed
   struct EnumField {
-    std::unordered_map<std::string_view, uint32_t> index;  // enum string → its position in enum_strings
+    std::vector<std::string_view> values;                   // the enum strings, in order
+    std::unordered_map<std::string_view, uint32_t> index;  // enum string → its position, for long enums
     std::vector<uint32_t> rows;                             // per row: that position, or kNoValue
+    // The position of `value` among the enum strings, or kNoValue. Short enums are scanned: for a
+    // few strings, comparing beats hashing (iris_petal_width, 3 species: pack 22 -> 17 ns per row).
+    uint32_t find(std::string_view value) const;
   };
   struct FieldCheck {
     const ColumnView* column;  // nullptr when no column carries the field
