@@ -445,6 +445,28 @@ TEST_CASE("an all-number column's bounds check finds a bad number in every posit
   }
 }
 
+TEST_CASE("enum columns pack as the DOM path does, short enums (compared) and long ones (hashed)", "[packer]") {
+  for (size_t count : {size_t{3}, size_t{8}, size_t{9}, size_t{40}}) {
+    Json values = Json::array();
+    for (size_t i = 0; i < count; ++i) values.push_back("v" + std::to_string(i));
+    Json document = {{"version", 1},
+                     {"input", {{"type", "object"}, {"properties", {{"c", {{"type", "string"}, {"enum", values}}}, {"x", {{"type", "number"}}}}}}},
+                     {"bind", {{"X", {{"dtype", "float32"}, {"features", {"x", {{"field", "c"}, {"encoding", "one_hot"}, {"categories", values}}}}}}}}};
+    schema::SchemaDocument doc = schema::parse_schema_document(document);
+    Packer packer(doc);
+    Json records = Json::array();
+    for (size_t r = 0; r < 500; ++r) {
+      Json record = {{"x", static_cast<double>(r)}};
+      if (r % 7 == 3) record["c"] = "v" + std::to_string(count);  // not in the enum
+      else if (r % 11 != 5) record["c"] = "v" + std::to_string((r * 13) % count);  // else absent
+      records.push_back(record);
+    }
+    INFO(count << " enum strings");
+    PackedBatch dom = pack_three_ways(packer, records);
+    CHECK(dom.errors.size() == 71);  // rows 3, 10, 17, ..., 493
+  }
+}
+
 TEST_CASE("NaN and Infinity in a number column are finite_number errors, not packed values", "[packer]") {
   schema::SchemaDocument doc = iris_document();
   Packer packer(doc);
