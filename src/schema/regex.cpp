@@ -123,7 +123,7 @@ std::unique_ptr<Regex> Regex::compile(std::string_view pattern, std::string* err
   }
   auto program = std::make_unique<Program>();
   program->sets = std::move(parsed.sets);
-  program->code.reserve(parsed.root.size + 1);
+  program->code.reserve(static_cast<size_t>(parsed.root.size) + 1);
   Emitter(&program->code).emit(parsed.root);
   program->code.push_back({Op::kMatch});
   assert(program->code.size() == parsed.root.size + 1);
