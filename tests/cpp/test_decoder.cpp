@@ -113,6 +113,23 @@ TEST_CASE("a label index outside classes is a schema mismatch", "[decode]") {
     owned.push_back(numeric<int32_t>("label", 6, {2}, {0, bad}));
     CHECK(error_code({spec("label", Kind::kLabel, kIris)}, std::move(owned), 2) == ErrorCode::kSchemaMismatch);
   }
+  // One bad label in each position of 9 rows (4 labels per SIMD step in wasm, then the tail).
+  for (int64_t bad : {int64_t{3}, int64_t{-1}, int64_t{4294967296}, int64_t{4294967297}}) {
+    for (size_t at = 0; at < 9; ++at) {
+      std::vector<int64_t> labels = {0, 1, 2, 2, 1, 0, 0, 1, 2};
+      labels[at] = bad;
+      std::vector<Owned> owned;
+      owned.push_back(numeric<int64_t>("label", 7, {9}, labels));
+      INFO("label " << bad << " at row " << at);
+      CHECK(error_code({spec("label", Kind::kLabel, kIris)}, std::move(owned), 9) == ErrorCode::kSchemaMismatch);
+    }
+  }
+  std::vector<Owned> nine;
+  nine.push_back(numeric<int64_t>("label", 7, {9}, {0, 1, 2, 2, 1, 0, 0, 1, 2}));
+  auto labels = decode_owned({spec("label", Kind::kLabel, kIris)}, std::move(nine), 9);
+  CHECK(labels[3]["label"] == "virginica");
+  CHECK(labels[8]["label"] == "virginica");
+  CHECK(labels[5]["label"] == "setosa");
   std::vector<Owned> good;
   good.push_back(numeric<int32_t>("label", 6, {3}, {2, 0, 1}));
   auto results = decode_owned({spec("label", Kind::kLabel, kIris)}, std::move(good), 3);
