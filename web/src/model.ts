@@ -209,8 +209,16 @@ class PackedCopies {
   }
 }
 
+/** Where #runSlices hands a batch's results: each run chunk's decoded rows, then each slice's row map. */
+interface ResultSink {
+  /** Rows [0, count) of `decoded` are result rows [at, at + count). */
+  chunk(decoded: DecodedColumn[], at: number, count: number): void;
+  /** Result rows [at, at + rowMap.length) are input records rowMap + offset. */
+  slice(rowMap: Uint32Array, offset: number, at: number): void;
+}
+
 /** Decoded chunks copied into caller-owned columns of `rows` rows in all (output: 'columns'). */
-class ColumnCollector {
+class ColumnCollector implements ResultSink {
   readonly columns: Record<string, ResultColumn> = {};
   readonly indices: Uint32Array;
   #nameIndex = new Map<string, Map<string, number>>();  // per column with indices into names: name → its index in the merged names
@@ -219,8 +227,7 @@ class ColumnCollector {
     this.indices = new Uint32Array(rows);
   }
 
-  /** Rows [0, count) of `decoded` become rows [at, at + count). */
-  append(decoded: DecodedColumn[], at: number, count: number): void {
+  chunk(decoded: DecodedColumn[], at: number, count: number): void {
     for (const c of decoded) {
       const w = c.width;
       let out = this.columns[c.name];
@@ -256,8 +263,7 @@ class ColumnCollector {
     }
   }
 
-  /** Input indices of rows [at, at + rowMap.length): rowMap + offset. */
-  appendIndices(rowMap: Uint32Array, offset: number, at: number): void {
+  slice(rowMap: Uint32Array, offset: number, at: number): void {
     if (offset === 0) this.indices.set(rowMap, at);
     else for (let i = 0; i < rowMap.length; i++) this.indices[at + i] = rowMap[i] + offset;
   }
@@ -562,28 +568,24 @@ export class Model {
       slices.push({ from, batch });
     }
     if (errors.length > 0 && (options.onInvalid ?? 'throw') === 'throw') throw validationFailed(errors);
-    return output === 'columns' ? this.#collectColumns(slices, errors) : this.#collectObjects(slices, errors);
+    const rows = slices.reduce((n, s) => n + s.batch.rowMap.length, 0);
+    if (output === 'columns') {
+      const collector = new ColumnCollector(rows);
+      await this.#runSlices(slices, collector);
+      return { rows, indices: collector.indices, columns: collector.columns, errors };
+    }
+    // Arrays of their final length, filled by index (growing them by push took 3x as long).
+    const results: PredictionResult[] = new Array(rows), indices: number[] = new Array(rows);
+    await this.#runSlices(slices, {
+      chunk: (decoded, at, count) => this.#resultBuilder(decoded)(decoded, count, results, at, columnValue),
+      slice: (rowMap, offset, at) => {
+        for (let i = 0; i < rowMap.length; i++) indices[at + i] = rowMap[i] + offset;
+      },
+    });
+    return { results, indices, errors };
   }
 
   /** The slices' results as objects, by a result builder compiled per output layout. */
-  async #collectObjects(slices: { from: number; batch: PackedBatch }[], errors: ValidationErrorItem[]): Promise<BatchPrediction> {
-    // Arrays of their final length, filled by index (growing them by push took 3x as long).
-    const rows = slices.reduce((n, s) => n + s.batch.rowMap.length, 0);
-    const out: BatchPrediction = { results: new Array(rows), indices: new Array(rows), errors };
-    let at = 0;
-    for (const { from: offset, batch } of slices) {
-      const { rowMap } = batch, chunk = this.#chunkRows(rowMap.length);
-      for (let from = 0; from < rowMap.length; from += chunk) {
-        const to = Math.min(rowMap.length, from + chunk);
-        const decoded = await this.#runChunk(batch, from, to);
-        this.#resultBuilder(decoded)(decoded, to - from, out.results, at + from, columnValue);
-      }
-      for (let i = 0; i < rowMap.length; i++) out.indices[at + i] = rowMap[i] + offset;
-      at += rowMap.length;
-    }
-    return out;
-  }
-
   /**
    * The result builder for these columns' layout: the last one while the core reports the same
    * keys and names (#layout) and the forms and widths are the same, else by layoutKey.
@@ -601,20 +603,18 @@ export class Model {
     return build;
   }
 
-  /** The slices' results as columns (output: 'columns'). */
-  async #collectColumns(slices: { from: number; batch: PackedBatch }[], errors: ValidationErrorItem[]): Promise<ColumnarPrediction> {
-    const collector = new ColumnCollector(slices.reduce((n, s) => n + s.batch.rowMap.length, 0));
+  /** Runs the slices' valid rows chunk by chunk, in order, handing each to `into`. */
+  async #runSlices(slices: { from: number; batch: PackedBatch }[], into: ResultSink): Promise<void> {
     let at = 0;
     for (const { from: offset, batch } of slices) {
       const { rowMap } = batch, chunk = this.#chunkRows(rowMap.length);
       for (let from = 0; from < rowMap.length; from += chunk) {
         const to = Math.min(rowMap.length, from + chunk);
-        collector.append(await this.#runChunk(batch, from, to), at + from, to - from);
+        into.chunk(await this.#runChunk(batch, from, to), at + from, to - from);
       }
-      collector.appendIndices(rowMap, offset, at);
+      into.slice(rowMap, offset, at);
       at += rowMap.length;
     }
-    return { rows: collector.rows, indices: collector.indices, columns: collector.columns, errors };
   }
 
   /** Rows per ORT run for a packed batch of `rows`: the schema's chunk size (limits.maxBatch, a fixed batch dimension) or all. */
