@@ -445,6 +445,34 @@ TEST_CASE("an all-number column's bounds check finds a bad number in every posit
   }
 }
 
+TEST_CASE("one bad number among 1,003 all-number rows fails only its row, wherever it is", "[packer]") {
+  // All-number columns take the reductions and the transposing writer; one row out of bounds (in
+  // a bound field, an integer field, or a field no binding takes) sends the batch to the per-row
+  // check: the result must be the DOM path's.
+  schema::SchemaDocument doc = schema::parse_schema_document(Json::parse(R"({"version": 1,
+    "input": {"type": "object", "required": ["a", "n"], "properties": {
+      "a": {"type": "number", "minimum": -1, "exclusiveMaximum": 5},
+      "n": {"type": "integer", "minimum": 0},
+      "unbound": {"type": "number", "maximum": 100}}},
+    "bind": {"X": {"dtype": "float32", "features": ["a", "n"]}, "Y": {"dtype": "float64", "features": ["n"]}}})"));
+  Packer packer(doc);
+  const size_t rows = 1003;
+  for (size_t bad_at : {size_t{0}, size_t{255}, size_t{256}, size_t{700}, size_t{1002}, rows}) {
+    for (const char* field : {"a", "n", "unbound"}) {
+      Json records = Json::array();
+      for (size_t r = 0; r < rows; ++r) {
+        Json record = {{"a", static_cast<double>(r % 11) / 2.5 - 1}, {"n", r % 7}, {"unbound", static_cast<double>(r % 100)}};
+        if (r == bad_at) record[field] = std::string(field) == "a" ? 5.0 : std::string(field) == "n" ? 2.5 : 100.5;
+        records.push_back(record);
+      }
+      INFO("bad " << field << " at row " << bad_at);
+      PackedBatch dom = pack_three_ways(packer, records);
+      CHECK(dom.errors.size() == (bad_at < rows ? 1u : 0u));
+      CHECK(dom.row_map.size() == (bad_at < rows ? rows - 1 : rows));
+    }
+  }
+}
+
 TEST_CASE("enum columns pack as the DOM path does, short enums (compared) and long ones (hashed)", "[packer]") {
   for (size_t count : {size_t{3}, size_t{8}, size_t{9}, size_t{40}}) {
     Json values = Json::array();
