@@ -95,8 +95,7 @@ void write_floats(const ColumnView& column, bool all_numbers, double fallback, s
 // Rows [0, rows) of `width` number columns, side by side, as rows of `width` float32 or float64
 // elements at out: a row-major transpose (with conversion). With wasm SIMD, blocks of 4 rows x 4
 // columns (float32: read, narrow, transpose, 4 row stores) or 2 x 2 (float64) instead of one
-// strided store per element (iris, 10,000 rows in wasm: about 4 -> 1 ns per record). Returns the
-// rows written; the caller writes the rest.
+// strided store per element. Returns the rows written; the caller writes the rest.
 size_t write_rows_simd([[maybe_unused]] const double* const* columns, [[maybe_unused]] size_t width,
                        [[maybe_unused]] size_t rows, [[maybe_unused]] float* out) {
   size_t r = 0;
