@@ -376,6 +376,7 @@ void FastColumnPlan::write_all(size_t rows, std::vector<PackedTensor>& tensors) 
     size_t stride = size * width;
     TensorBytes& data = tensors[w].data;
     data.resize(rows * stride);
+    if (rows == 0) continue;  // (nothing to write, and an empty tensor's data() may be null)
     const bool floats = writer.dtype == DType::kFloat32 || writer.dtype == DType::kFloat64;
     if (floats && dense_numbers(writer)) {  // the common case: one transposing pass
       std::vector<const double*> columns;
