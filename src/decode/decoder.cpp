@@ -406,16 +406,7 @@ std::string output_names(const std::vector<OutputTensor>& outputs) {
 }  // namespace
 
 double DecodedColumn::number(size_t i) const {
-  if (!numbers_tensor) return numbers[i];
-  const uint8_t* data = numbers_tensor->data.data();
-  if (numbers_tensor->data_type == onnx::kFloat) {
-    float f;
-    std::memcpy(&f, data + i * 4, 4);
-    return f;
-  }
-  double d;  // kDouble: pass_through takes no other type
-  std::memcpy(&d, data + i * 8, 8);
-  return d;
+  return numbers_tensor ? float_at(View{numbers_tensor, {}, width}, i) : numbers[i];  // (pass_through: float32 or float64)
 }
 
 Json DecodedColumn::value(size_t r) const {
