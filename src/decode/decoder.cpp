@@ -8,6 +8,10 @@
 #include <string_view>
 #include <unordered_map>
 
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
 #include "common/error.h"
 #include "onnx/data_type.h"
 
@@ -272,13 +276,35 @@ void decode_elements(const View& v, size_t output, size_t rows, bool scalar, Dec
   for (size_t i = 0; i < out.numbers.size(); ++i) out.numbers[i] = number_at(v, i);
 }
 
-// Integer labels as class indices: whether every one is in [0, classes). One branch-free pass
-// that vectorizes; the caller finds and reports a label outside.
+// Integer labels as class indices: whether every one is in [0, classes). One branch-free pass;
+// the caller finds and reports a label outside. With wasm SIMD, 4 labels per step as 32-bit lanes:
+// a label is inside when its high word (int64) is 0 and its low word is below `classes` unsigned
+// (a negative one wraps above it). clang 14 vectorizes the scalar loop with a lane extract and
+// scalar compare per int64, which ran at about a third of this speed.
 template <class I>
 bool class_indices(const View& v, size_t rows, size_t classes, uint32_t* out) {
   const uint8_t* data = v.tensor->data.data();
   uint8_t outside = 0;
-  for (size_t r = 0; r < rows; ++r) {
+  size_t r = 0;
+#ifdef __wasm_simd128__
+  if (classes <= static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    const v128_t limit = wasm_i32x4_splat(static_cast<int32_t>(classes));
+    v128_t bad = wasm_i32x4_splat(0);
+    for (; r + 4 <= rows; r += 4) {
+      const uint8_t* at = data + r * sizeof(I);
+      v128_t low = wasm_v128_load(at);
+      if constexpr (sizeof(I) == 8) {
+        v128_t second = wasm_v128_load(at + 16);
+        bad = wasm_v128_or(bad, wasm_i32x4_shuffle(low, second, 1, 3, 5, 7));  // high words
+        low = wasm_i32x4_shuffle(low, second, 0, 2, 4, 6);
+      }
+      bad = wasm_v128_or(bad, wasm_u32x4_ge(low, limit));
+      wasm_v128_store(out + r, low);
+    }
+    outside = wasm_v128_any_true(bad);
+  }
+#endif
+  for (; r < rows; ++r) {
     I label;
     std::memcpy(&label, data + r * sizeof(I), sizeof(I));
     outside |= static_cast<uint64_t>(static_cast<int64_t>(label)) >= classes;  // negative labels wrap to huge

@@ -124,12 +124,28 @@ TEST_CASE("a label index outside classes is a schema mismatch", "[decode]") {
       CHECK(error_code({spec("label", Kind::kLabel, kIris)}, std::move(owned), 9) == ErrorCode::kSchemaMismatch);
     }
   }
+  for (int32_t bad : {3, -1, INT32_MIN}) {
+    for (size_t at = 0; at < 9; ++at) {
+      std::vector<int32_t> labels = {0, 1, 2, 2, 1, 0, 0, 1, 2};
+      labels[at] = bad;
+      std::vector<Owned> owned;
+      owned.push_back(numeric<int32_t>("label", 6, {9}, labels));
+      INFO("int32 label " << bad << " at row " << at);
+      CHECK(error_code({spec("label", Kind::kLabel, kIris)}, std::move(owned), 9) == ErrorCode::kSchemaMismatch);
+    }
+  }
+  const std::vector<std::string> expected = {"setosa", "versicolor", "virginica", "virginica", "versicolor",
+                                             "setosa", "setosa", "versicolor", "virginica"};
   std::vector<Owned> nine;
   nine.push_back(numeric<int64_t>("label", 7, {9}, {0, 1, 2, 2, 1, 0, 0, 1, 2}));
   auto labels = decode_owned({spec("label", Kind::kLabel, kIris)}, std::move(nine), 9);
-  CHECK(labels[3]["label"] == "virginica");
-  CHECK(labels[8]["label"] == "virginica");
-  CHECK(labels[5]["label"] == "setosa");
+  std::vector<Owned> nine32;
+  nine32.push_back(numeric<int32_t>("label", 6, {9}, {0, 1, 2, 2, 1, 0, 0, 1, 2}));
+  auto labels32 = decode_owned({spec("label", Kind::kLabel, kIris)}, std::move(nine32), 9);
+  for (size_t r = 0; r < 9; ++r) {
+    CHECK(labels[r]["label"] == expected[r]);
+    CHECK(labels32[r]["label"] == expected[r]);
+  }
   std::vector<Owned> good;
   good.push_back(numeric<int32_t>("label", 6, {3}, {2, 0, 1}));
   auto results = decode_owned({spec("label", Kind::kLabel, kIris)}, std::move(good), 3);
