@@ -165,6 +165,14 @@ inline void store(DType dtype, double v, uint8_t* out) {
   }
 }
 
+// A field's bounds as one closed interval [low, high] of finite doubles: an exclusive bound is the
+// next double inside it. NaN fails both comparisons.
+std::pair<double, double> closed_interval(const schema::FlatField::SimpleBounds& b) {
+  constexpr double kMax = std::numeric_limits<double>::max();
+  return {std::max(b.exclusive_minimum ? std::nextafter(b.minimum, kInfinity) : b.minimum, -kMax),
+          std::min(b.exclusive_maximum ? std::nextafter(b.maximum, -kInfinity) : b.maximum, kMax)};
+}
+
 }  // namespace
 
 std::optional<FastColumnPlan> FastColumnPlan::make(const schema::SchemaDocument& document, std::span<const ColumnView> columns,
@@ -257,6 +265,16 @@ uint32_t FastColumnPlan::EnumField::find(std::string_view value) const {
   return it == index.end() ? kNoValue : it->second;
 }
 
+bool FastColumnPlan::all_valid(size_t rows) const {
+  if (!forbidden_extras_.empty()) return false;
+  for (const FieldCheck& check : checks_) {
+    if (check.enum_field != SIZE_MAX || !check.column || !check.all_numbers || check.kind == Kind::kBoolean) return false;
+    auto [low, high] = closed_interval(check.bounds);
+    if (!all_numbers_within(check.column->numbers.data(), rows, low, high, check.kind == Kind::kInteger)) return false;
+  }
+  return true;
+}
+
 void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
   valid.assign(rows, 1);
   uint8_t* ok = valid.data();
@@ -305,12 +323,9 @@ void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
       for (size_t r = 0; r < rows; ++r) ok[r] &= other_ok[tags[r] & 7];
       continue;
     }
-    // Branch-free: finite and within the bounds is one closed interval [low, high] of doubles
-    // (an exclusive bound is the next double inside it; NaN fails both comparisons).
-    const schema::FlatField::SimpleBounds b = check.bounds;
-    constexpr double kMax = std::numeric_limits<double>::max();
-    const double low = std::max(b.exclusive_minimum ? std::nextafter(b.minimum, kInfinity) : b.minimum, -kMax);
-    const double high = std::min(b.exclusive_maximum ? std::nextafter(b.maximum, -kInfinity) : b.maximum, kMax);
+    // Branch-free: finite and within the bounds is one closed interval.
+    const std::pair<double, double> interval = closed_interval(check.bounds);
+    const double low = interval.first, high = interval.second;
     const double* numbers = check.column->numbers.data();
     if (check.all_numbers && all_numbers_within(numbers, rows, low, high, integer)) continue;  // every row passes: ok[] stands
     const uint8_t absent_or_null_ok = absent_ok | null_ok;

@@ -25,6 +25,10 @@ class FastColumnPlan {
   static std::optional<FastColumnPlan> make(const schema::SchemaDocument& document, std::span<const ColumnView> columns,
                                             const std::vector<size_t>& field_of, const std::vector<uint8_t>& all_numbers);
 
+  // Whether every record passes every field check, answered by whole-column reductions alone:
+  // true only when every field's column is all numbers within its bounds (no enum, boolean,
+  // absent field or forbidden extra key to look at row by row). Then `check` need not run.
+  bool all_valid(size_t rows) const;
   // valid[r] = 1 when record r passes every field check (and has no forbidden extra key).
   // Also records each enum field's value per row, which the writers read.
   void check(size_t rows, std::vector<uint8_t>& valid);

@@ -412,12 +412,16 @@ const PackedBatch& Packer::pack_columns(size_t rows, std::span<const ColumnView>
     s.end_batch();
     return s.batch;
   }
-  fast->check(rows, s.fast_valid);
-  if (non_objects) {
-    for (size_t r = 0; r < rows; ++r) s.fast_valid[r] &= non_objects->tags[r] == static_cast<uint8_t>(Tag::kMissing);
+  // Every record valid, as whole-column reductions show (the common case), or else row by row.
+  bool all_valid = !non_objects && fast->all_valid(rows);
+  if (!all_valid) {
+    fast->check(rows, s.fast_valid);
+    if (non_objects) {
+      for (size_t r = 0; r < rows; ++r) s.fast_valid[r] &= non_objects->tags[r] == static_cast<uint8_t>(Tag::kMissing);
+    }
+    all_valid = static_cast<size_t>(std::count(s.fast_valid.begin(), s.fast_valid.end(), uint8_t{1})) == rows;
   }
-  size_t valid = static_cast<size_t>(std::count(s.fast_valid.begin(), s.fast_valid.end(), uint8_t{1}));
-  if (valid == rows) {
+  if (all_valid) {
     fast->write_all(rows, s.batch.tensors);
     s.batch.row_map.resize(rows);
     for (size_t r = 0; r < rows; ++r) s.batch.row_map[r] = static_cast<uint32_t>(r);
