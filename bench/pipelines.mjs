@@ -43,6 +43,7 @@ const REPS = args.quick ? 3 : Number(args.reps);
 const WARMUP_MIN = args.quick ? 1 : 3;
 const WARMUP_MS = args.quick ? 0 : 400;
 const WARMUP_MAX = 40;
+const PAIRS = [['D', 'B'], ['D', 'C'], ['D', 'A'], ['E', 'A']];  // the ratios issue #6 sets targets for
 const LOOP_MAX_N = 10_000;  // B at 100,000 would take minutes per model for a figure we already know
 const MIN_SAMPLE_RECORDS = 1000;  // small N: a timed sample repeats the call until it covers this many records
 
@@ -241,6 +242,13 @@ async function benchModel(file) {
     }
     const row = { model: file.replace(/\.onnx$/, ''), n, repeat, warmups };
     for (const [key, values] of Object.entries(samples)) row[key] = values.length ? Math.round(median(values)) : null;
+    // The same ratios round by round (both pipelines timed within one round, so the machine's drift
+    // between rounds falls on both), then their median: a second figure beside the ratio of medians.
+    row.paired = {};
+    for (const [num, den] of PAIRS) {
+      const a = samples[num], b = samples[den];
+      row.paired[`${num}/${den}`] = a?.length && b?.length === a.length ? Number(median(a.map((v, i) => v / b[i])).toFixed(3)) : null;
+    }
     rows.push(row);
     console.error(`  ${file} N=${n}: ${['A', 'B', 'C', 'D', 'E', 'Eo', 'S'].map((k) => `${k} ${row[k] ?? '–'}`).join('  ')}`);
   }
@@ -297,8 +305,16 @@ timed sample repeats the call until it covers ${MIN_SAMPLE_RECORDS} records. B r
 | Model | N | A | B | C | D | E | Eo | S | D/B | D/C | D/A | E/A |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.map((r) => `| ${r.model} | ${r.n.toLocaleString('en')} | ${fmt(r.A)} | ${fmt(r.B)} | ${fmt(r.C)} | ${fmt(r.D)} | ${fmt(r.E)} | ${fmt(r.Eo)} | ${fmt(r.S)} | ${ratio(r.D, r.B)} | ${ratio(r.D, r.C)} | ${ratio(r.D, r.A)} | ${ratio(r.E, r.A)} |`).join('\n')}
+
+The ratios above divide two medians. Paired, each round's own ratio (its two pipelines timed
+within that round), median over the rounds (\`paired\` in results.json), N = 10,000:
+
+| Model | D/B | D/C | D/A | E/A |
+| --- | ---: | ---: | ---: | ---: |
+${rows.filter((r) => r.n === 10_000).map((r) => `| ${r.model} | ${PAIRS.map(([a, b]) => r.paired[`${a}/${b}`]?.toFixed(2) ?? '–').join(' | ')} |`).join('\n')}
 `);
 console.log('ratios at N = 10,000:');
 for (const r of rows.filter((x) => x.n === 10_000)) {
-  console.log(`  ${r.model.padEnd(18)} D/B ${ratio(r.D, r.B)}  D/C ${ratio(r.D, r.C)}  D/A ${ratio(r.D, r.A)}  E/A ${ratio(r.E, r.A)}`);
+  console.log(`  ${r.model.padEnd(18)} D/B ${ratio(r.D, r.B)}  D/C ${ratio(r.D, r.C)}  D/A ${ratio(r.D, r.A)}  E/A ${ratio(r.E, r.A)}` +
+    `   paired: ${PAIRS.map(([a, b]) => `${a}/${b} ${r.paired[`${a}/${b}`]?.toFixed(2) ?? '–'}`).join('  ')}`);
 }
