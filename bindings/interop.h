@@ -176,14 +176,16 @@ class ColumnStaging {
 };
 
 // One column as JS hands it over: {name, tags: Uint8Array, numbers?: Float64Array,
-// offsets?: Uint32Array, data?: Uint8Array (UTF-8 of the strings, back to back)}, or with
-// `staged: i` instead of tags and numbers: staged column i (ColumnStaging).
+// offsets?: Uint32Array, data?: Uint8Array (UTF-8 of the texts, back to back), codes?: Uint32Array
+// (row r's text is entry codes[r]; batch::ColumnView)}, or with `staged: i` instead of tags and
+// numbers: staged column i (ColumnStaging).
 struct ColumnCopy {
   std::string name;
   std::vector<uint8_t> tags;
   std::vector<double> numbers;
   std::vector<uint32_t> offsets;
   std::vector<char> data;
+  std::vector<uint32_t> codes;
   bool staged = false;  // tags and numbers are the staged ones below, not copies
   size_t staged_field = 0;
   std::span<const uint8_t> staged_tags;
@@ -192,7 +194,8 @@ struct ColumnCopy {
   ColumnCopy(const val& column, const ColumnStaging* staging, size_t rows)
       : name(column["name"].isString() ? column["name"].as<std::string>() : std::string()),
         offsets(copy_array<uint32_t>(column["offsets"])),
-        data(copy_array<char>(column["data"])) {
+        data(copy_array<char>(column["data"])),
+        codes(copy_array<uint32_t>(column["codes"])) {
     val field = column["staged"];
     if (!field.isNumber()) {
       tags = copy_array<uint8_t>(column["tags"]);
@@ -215,7 +218,7 @@ struct ColumnCopy {
 
   onnx_predict::batch::ColumnView view() const {
     return {name, staged ? staged_tags : std::span<const uint8_t>(tags), staged ? staged_numbers : std::span<const double>(numbers),
-            offsets, {data.data(), data.size()}};
+            offsets, {data.data(), data.size()}, codes};
   }
 };
 

@@ -291,10 +291,14 @@ void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
         continue;
       }
       const ColumnView& col = *check.column;
+      // Each text entry is matched once (a column of categories sends each distinct string once),
+      // then each row by its entry.
+      e.entries.resize(col.text_entries(rows));
+      for (size_t k = 0; k < e.entries.size(); ++k) e.entries[k] = e.find(col.entry_text(k));
       for (size_t r = 0; r < rows; ++r) {
         uint8_t t = col.tags[r];
         if (t == kString) {
-          uint32_t position = e.find(col.string_data.substr(col.string_offsets[r], col.string_offsets[r + 1] - col.string_offsets[r]));
+          uint32_t position = e.entries[col.text_entry(r)];
           if (position == kNoValue) ok[r] = 0;
           else e.rows[r] = position;
         } else if (!((t == kNull && check.nullable) || (t == kMissing && !check.required))) {

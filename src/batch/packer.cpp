@@ -341,9 +341,22 @@ bool check_column(const ColumnView& col, size_t rows) {
   if (max_tag > static_cast<uint8_t>(Tag::kJson)) fail("has an unknown tag");
   if (any_number && col.numbers.size() < rows) fail("has fewer numbers than rows");
   if (!any_string) return all_numbers;
-  if (col.string_offsets.size() < rows + 1) fail("needs rows + 1 string offsets");
-  for (size_t r = 0; r < rows; ++r) {
-    if (col.string_offsets[r] > col.string_offsets[r + 1] || col.string_offsets[r + 1] > col.string_data.size()) {
+  if (col.string_codes.empty()) {
+    if (col.string_offsets.size() < rows + 1) fail("needs rows + 1 string offsets");
+  } else {
+    if (col.string_codes.size() < rows) fail("has fewer string codes than rows");
+    if (col.string_offsets.empty()) fail("has string codes but no string offsets");
+    const size_t entries = col.string_offsets.size() - 1;
+    uint8_t outside = 0;  // a text row whose code names no entry (other rows' codes are not read)
+    for (size_t r = 0; r < rows; ++r) {
+      const uint8_t t = tags[r];
+      const bool text = (t == static_cast<uint8_t>(Tag::kString)) | (t == static_cast<uint8_t>(Tag::kJson));
+      outside |= static_cast<uint8_t>(text & (col.string_codes[r] >= entries));
+    }
+    if (outside) fail("has a string code outside its string offsets");
+  }
+  for (size_t e = 0, entries = col.text_entries(rows); e < entries; ++e) {
+    if (col.string_offsets[e] > col.string_offsets[e + 1] || col.string_offsets[e + 1] > col.string_data.size()) {
       fail("has string offsets outside its data");
     }
   }
@@ -352,7 +365,7 @@ bool check_column(const ColumnView& col, size_t rows) {
 
 // The value of row `r` of a checked column (kMissing gives a discarded value).
 Json column_value(const ColumnView& col, size_t r) {
-  auto text = [&] { return col.string_data.substr(col.string_offsets[r], col.string_offsets[r + 1] - col.string_offsets[r]); };
+  auto text = [&] { return col.text(r); };
   switch (static_cast<Tag>(col.tags[r])) {
     case Tag::kMissing: return Json(Json::value_t::discarded);
     case Tag::kNumber: return col.numbers[r];

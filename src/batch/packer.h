@@ -67,8 +67,8 @@ enum class Tag : uint8_t {
   kFalse = 2,
   kTrue = 3,
   kNull = 4,
-  kString = 5,   // the UTF-8 bytes string_data[string_offsets[row] .. string_offsets[row + 1])
-  kJson = 6,     // any other value (object, array), as JSON text in the same place as a string
+  kString = 5,   // the UTF-8 bytes ColumnView::text(row)
+  kJson = 6,     // any other value (object, array), as JSON text (ColumnView::text(row))
 };
 
 // One field across all rows. Views: the caller keeps the arrays alive during the call.
@@ -76,8 +76,23 @@ struct ColumnView {
   std::string_view name;
   std::span<const uint8_t> tags;             // rows entries (Tag values)
   std::span<const double> numbers;           // rows entries (read where tag is kNumber), or empty
-  std::span<const uint32_t> string_offsets;  // rows + 1 entries, or empty when no row is a string
+  // The texts of the kString and kJson rows, as entries: entry e is the UTF-8 bytes
+  // string_data[string_offsets[e] .. string_offsets[e + 1]). Row r's text is entry string_codes[r],
+  // or entry r when string_codes is empty: a column of categories sends each distinct string once
+  // plus a code per row. string_offsets is empty when no row is a string.
+  std::span<const uint32_t> string_offsets;  // entries + 1 offsets (rows + 1 without codes)
   std::string_view string_data;
+  std::span<const uint32_t> string_codes;    // rows entries, or empty
+
+  // The entries a packer reads for `rows` rows (0 without strings).
+  size_t text_entries(size_t rows) const {
+    return string_offsets.empty() ? 0 : string_codes.empty() ? rows : string_offsets.size() - 1;
+  }
+  size_t text_entry(size_t row) const { return string_codes.empty() ? row : string_codes[row]; }
+  std::string_view entry_text(size_t e) const {
+    return string_data.substr(string_offsets[e], string_offsets[e + 1] - string_offsets[e]);
+  }
+  std::string_view text(size_t row) const { return entry_text(text_entry(row)); }
 };
 
 class Packer {

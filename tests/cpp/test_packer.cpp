@@ -59,13 +59,16 @@ std::vector<float> floats(const PackedTensor& t) {
   return out;
 }
 
-// What the JS layer does: one column per key seen in any record.
+// What the JS layer does: one column per key seen in any record. Texts one per row, or (dictionary)
+// as the JS layer sends them: each distinct text once, a code per row (rows without text get a code
+// naming no entry, which must not be read).
 struct Columns {
   std::vector<std::string> names;
   std::vector<std::vector<uint8_t>> tags;
   std::vector<std::vector<double>> numbers;
   std::vector<std::vector<uint32_t>> offsets;
   std::vector<std::string> data;
+  std::vector<std::vector<uint32_t>> codes;
   std::vector<ColumnView> views;
   std::vector<uint8_t> other_tags;  // rows that are not objects
   std::vector<double> other_numbers;
@@ -73,7 +76,7 @@ struct Columns {
   std::string other_data;
   ColumnView non_objects;
 };
-Columns to_columns(const Json& records) {
+Columns to_columns(const Json& records, bool dictionary = false) {
   Columns c;
   std::map<std::string, size_t> index;
   for (const Json& r : records) {
@@ -87,23 +90,39 @@ Columns to_columns(const Json& records) {
   c.numbers.assign(n, std::vector<double>(rows, 0));
   c.offsets.assign(n, std::vector<uint32_t>(rows + 1, 0));
   c.data.assign(n, "");
+  c.codes.assign(n, {});
+  std::vector<std::map<std::string, uint32_t>> entries(n);
+  for (size_t k = 0; k < n && dictionary; ++k) {
+    c.offsets[k] = {0};
+    c.codes[k].assign(rows, 0xFFFFFFFFu);
+  }
   for (size_t row = 0; row < rows; ++row) {
     for (size_t k = 0; k < n; ++k) {
       const Json& r = records[row];
-      c.offsets[k][row] = static_cast<uint32_t>(c.data[k].size());
+      if (!dictionary) c.offsets[k][row] = static_cast<uint32_t>(c.data[k].size());
       if (!r.is_object() || !r.contains(c.names[k])) continue;
       const Json& v = r[c.names[k]];
       Tag tag = v.is_number() ? Tag::kNumber : v.is_boolean() ? (v.get<bool>() ? Tag::kTrue : Tag::kFalse)
                 : v.is_null() ? Tag::kNull : v.is_string() ? Tag::kString : Tag::kJson;
       c.tags[k][row] = static_cast<uint8_t>(tag);
       if (tag == Tag::kNumber) c.numbers[k][row] = v.get<double>();
-      if (tag == Tag::kString) c.data[k] += v.get<std::string>();
-      if (tag == Tag::kJson) c.data[k] += v.dump();
+      if (tag != Tag::kString && tag != Tag::kJson) continue;
+      std::string text = tag == Tag::kString ? v.get<std::string>() : v.dump();
+      if (!dictionary) {
+        c.data[k] += text;
+        continue;
+      }
+      auto [entry, added] = entries[k].try_emplace(text, static_cast<uint32_t>(c.offsets[k].size() - 1));
+      if (added) {
+        c.data[k] += text;
+        c.offsets[k].push_back(static_cast<uint32_t>(c.data[k].size()));
+      }
+      c.codes[k][row] = entry->second;
     }
   }
   for (size_t k = 0; k < n; ++k) {
-    c.offsets[k][rows] = static_cast<uint32_t>(c.data[k].size());
-    c.views.push_back({c.names[k], c.tags[k], c.numbers[k], c.offsets[k], c.data[k]});
+    if (!dictionary) c.offsets[k][rows] = static_cast<uint32_t>(c.data[k].size());
+    c.views.push_back({c.names[k], c.tags[k], c.numbers[k], c.offsets[k], c.data[k], c.codes[k]});
   }
   c.other_tags.assign(rows, 0);
   c.other_numbers.assign(rows, 0);
@@ -135,7 +154,7 @@ std::string first_difference(const Json& a, const Json& b) {
   return "";
 }
 
-// Packs `records` through the three paths and checks that they agree with the DOM reference:
+// Packs `records` through the three paths (columns with texts per row and as a dictionary) and checks that they agree with the DOM reference:
 // the same errors in the same order, the same row map, the same tensor bytes (NaN bits included)
 // and strings. Returns the reference batch.
 PackedBatch pack_three_ways(Packer& packer, const Json& records) {
@@ -144,7 +163,9 @@ PackedBatch pack_three_ways(Packer& packer, const Json& records) {
   PackedBatch sax = packer.pack_json(text);
   Columns columns = to_columns(records);
   PackedBatch col = packer.pack_columns(records.size(), columns.views, &columns.non_objects);
-  for (const PackedBatch* other : {&sax, &col}) {
+  Columns coded = to_columns(records, true);
+  PackedBatch dict = packer.pack_columns(records.size(), coded.views, &coded.non_objects);
+  for (const PackedBatch* other : {&sax, &col, &dict}) {
     CHECK(first_difference(errors_json(*other), errors_json(dom)) == "");
     CHECK(other->row_map == dom.row_map);
     REQUIRE(other->tensors.size() == dom.tensors.size());
@@ -493,6 +514,44 @@ TEST_CASE("enum columns pack as the DOM path does, short enums (compared) and lo
     PackedBatch dom = pack_three_ways(packer, records);
     CHECK(dom.errors.size() == 71);  // rows 3, 10, 17, ..., 493
   }
+}
+
+TEST_CASE("column arrays that do not cover their rows or texts are invalid_argument, and the packer goes on", "[packer]") {
+  Json values = {"a", "b", "c"};
+  Json document = {{"version", 1},
+                   {"input", {{"type", "object"}, {"properties", {{"c", {{"type", "string"}, {"enum", values}}}}}}},
+                   {"bind", {{"X", {{"dtype", "float32"}, {"features", {{{"field", "c"}, {"encoding", "one_hot"}, {"categories", values}}}}}}}}};
+  schema::SchemaDocument doc = schema::parse_schema_document(document);
+  Packer packer(doc);
+  const uint8_t s = static_cast<uint8_t>(Tag::kString), m = static_cast<uint8_t>(Tag::kMissing);
+  const std::vector<uint8_t> tags = {s, m, s, 9};
+  const std::vector<uint32_t> offsets = {0, 1, 2, 3}, codes = {2, 7, 0};  // entries "a", "b", "c"
+  const std::string data = "abc";
+  auto refused = [&](ColumnView column, size_t rows) {
+    std::vector<ColumnView> columns = {column};
+    try {
+      packer.pack_columns(rows, columns);
+    } catch (const Error& e) {
+      INFO(e.what());
+      return e.code() == ErrorCode::kInvalidArgument;
+    }
+    return false;
+  };
+  const std::span<const uint8_t> three(tags.data(), 3);
+  CHECK(refused({"c", three, {}, offsets, data, codes}, 4));                          // fewer tags than rows
+  CHECK(refused({"c", tags, {}, offsets, data, codes}, 4));                           // an unknown tag
+  CHECK(refused({"c", three, {}, offsets, data, {codes.data(), 2}}, 3));              // fewer codes than rows
+  CHECK(refused({"c", three, {}, {}, data, codes}, 3));                               // codes but no offsets
+  CHECK(refused({"c", three, {}, offsets, "ab", codes}, 3));                          // entry 2 ends past the data
+  const std::vector<uint32_t> outside = {3, 0, 0};                                    // row 0 names entry 3 of 3
+  CHECK(refused({"c", three, {}, offsets, data, outside}, 3));
+  CHECK(refused({"c", three, {}, {offsets.data(), 3}, data, {}}, 3));                 // per-row texts need rows + 1 offsets
+  // Row 1 is absent: its code (7) is not read. Rows 0 and 2 are "c" and "a".
+  std::vector<ColumnView> good = {{"c", three, {}, offsets, data, codes}};
+  const PackedBatch& b = packer.pack_columns(3, good);
+  CHECK(b.errors.empty());
+  CHECK(b.row_map == std::vector<uint32_t>{0, 1, 2});
+  CHECK(floats(b.tensors[0]) == std::vector<float>{0, 0, 1, 0, 0, 0, 1, 0, 0});
 }
 
 TEST_CASE("NaN and Infinity in a number column are finite_number errors, not packed values", "[packer]") {

@@ -16,7 +16,8 @@ function normalise({ columns, nonObjects }, staging) {
       c = { ...c, tags: staging.tags.subarray(c.staged * n, (c.staged + 1) * n), numbers: staging.numbers.subarray(c.staged * n, (c.staged + 1) * n) };
     }
     if (c.tags.every((t) => t === 0)) continue;
-    const text = (r) => (c.offsets ? new TextDecoder().decode(c.data.subarray(c.offsets[r], c.offsets[r + 1])) : undefined);
+    const entry = (r) => (c.codes ? c.codes[r] : r);
+    const text = (r) => (c.offsets ? new TextDecoder().decode(c.data.subarray(c.offsets[entry(r)], c.offsets[entry(r) + 1])) : undefined);
     rows[c.name] = Array.from(c.tags, (t, r) => [t, t === 1 ? c.numbers[r] : undefined, t >= 5 ? text(r) : undefined]);
   }
   return { rows, nonObjects: nonObjects && Array.from(nonObjects.tags) };
@@ -55,4 +56,20 @@ test('the compiled reader gives the generic columns for every kind of record', (
 test('the compiled reader handles large batches of mixed validity like the generic walk', () => {
   const records = Array.from({ length: 5000 }, (_, i) => (i % 97 === 0 ? { a: String(i), b: i } : i % 89 === 0 ? { a: i, z: 1 } : { a: i, b: i / 3, s: `r${i % 5}` }));
   assert.deepEqual(normalise(compileRecordReader(FIELDS)(records)), normalise(recordsToColumns(records)));
+});
+
+test('texts cross as a dictionary: each distinct text once, a code per row, past 1,024 distinct texts too', () => {
+  // A category field (3 strings over 3,000 rows), then one with a text per row (past the dictionary's
+  // 1,024 distinct texts, a new text is an entry of its own), both with non-ASCII text and JSON rows.
+  const species = ['setosa', 'versicolor', 'virginicá'];
+  const records = Array.from({ length: 3000 }, (_, i) => ({ a: i % 7 === 0 ? [i] : species[i % 3], s: `id-${i}✓` }));
+  const { columns } = compileRecordReader(FIELDS)(records);
+  const a = columns.find((c) => c.name === 'a'), s = columns.find((c) => c.name === 's');
+  assert.equal(a.offsets.length - 1, 3 + records.filter((_, i) => i % 7 === 0).length);  // each JSON text is distinct
+  assert.equal(s.offsets.length - 1, 3000);
+  assert.deepEqual(normalise({ columns }), normalise(recordsToColumns(records)));
+  const decode = (c, r) => new TextDecoder().decode(c.data.subarray(c.offsets[c.codes[r]], c.offsets[c.codes[r] + 1]));
+  assert.equal(decode(a, 2), 'virginicá');
+  assert.equal(decode(a, 7), '[7]');
+  assert.equal(decode(s, 2999), 'id-2999✓');
 });

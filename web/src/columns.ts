@@ -11,8 +11,10 @@ export interface Column {
   numbers?: Float64Array;
   /** Instead of tags and numbers: the core's staged column of that index (Staging). */
   staged?: number;
+  /** The texts of string and JSON rows: entry e is data[offsets[e] .. offsets[e + 1]) (UTF-8); row r's is entry codes[r]. */
   offsets?: Uint32Array;
   data?: Uint8Array;
+  codes?: Uint32Array;
 }
 
 /**
@@ -25,13 +27,18 @@ export interface Staging {
   numbers: Float64Array;
 }
 
+/** Distinct texts a column keeps a dictionary of; texts past this many are entries of their own. */
+const kDictionaryTexts = 1024;
+
 class ColumnBuilder {
   readonly tags: Uint8Array;
   numbers: Float64Array | undefined;
-  // The rows holding text (strings, JSON of objects and arrays), in row order, and their texts:
-  // two dense arrays (a sparse array of rows was 30% of a 100,000-record batch with a string field).
-  textRows: number[] | undefined;
-  texts: string[] = [];
+  // The texts of string and JSON rows as a dictionary: each distinct text is an entry once, and a
+  // row holds its entry's code (categories cross as a few strings plus a code per row). Past
+  // kDictionaryTexts distinct texts, a new text is an entry without being looked up again.
+  codes: Uint32Array | undefined;
+  readonly entries: string[] = [];
+  readonly #codeOf = new Map<string, number>();
   readonly staged: number | undefined;
 
   constructor(readonly name: string, readonly rows: number, staging?: Staging, index = 0) {
@@ -44,18 +51,18 @@ class ColumnBuilder {
     }
   }
 
-  /** Row `row` (the last row set) back to Missing (its number, if any, is ignored from then on). */
+  /** Row `row` back to Missing (its number or text, if any, is ignored from then on). */
   clear(row: number): void {
     this.tags[row] = Tag.Missing;
-    while (this.textRows?.length && this.textRows[this.textRows.length - 1] === row) {
-      this.textRows.pop();
-      this.texts.pop();
-    }
   }
 
   #text(row: number, text: string): void {
-    (this.textRows ??= []).push(row);
-    this.texts.push(text);
+    let code = this.#codeOf.get(text);
+    if (code === undefined) {
+      code = this.entries.push(text) - 1;
+      if (code < kDictionaryTexts) this.#codeOf.set(text, code);
+    }
+    (this.codes ??= new Uint32Array(this.rows))[row] = code;
   }
 
   set(row: number, value: unknown): void {
@@ -86,24 +93,22 @@ class ColumnBuilder {
   build(): Column {
     const column: Column = this.staged === undefined ? { name: this.name, tags: this.tags, numbers: this.numbers }
       : { name: this.name, staged: this.staged };
-    const textRows = this.textRows, texts = this.texts;
-    if (textRows) {
+    const entries = this.entries;
+    if (this.codes) {
       const encoder = new TextEncoder();
-      const offsets = new Uint32Array(this.rows + 1);
-      // One encode for the whole column; when it is all ASCII, byte offsets are string offsets.
-      const joined = texts.join('');
+      const offsets = new Uint32Array(entries.length + 1);
+      // One encode for every entry; when it is all ASCII, byte offsets are string offsets.
+      const joined = entries.join('');
       let data = encoder.encode(joined);
-      const parts = data.length === joined.length ? undefined : texts.map((t) => encoder.encode(t));
-      for (let r = 0, k = 0, total = 0; r < this.rows; r++) {
-        if (textRows[k] === r) total += parts ? parts[k++].length : texts[k++].length;
-        offsets[r + 1] = total;
-      }
+      const parts = data.length === joined.length ? undefined : entries.map((t) => encoder.encode(t));
+      for (let e = 0, total = 0; e < entries.length; e++) offsets[e + 1] = total += parts ? parts[e].length : entries[e].length;
       if (parts) {
-        data = new Uint8Array(offsets[this.rows]);
-        parts.forEach((part, k) => data.set(part, offsets[textRows[k]]));
+        data = new Uint8Array(offsets[entries.length]);
+        parts.forEach((part, e) => data.set(part, offsets[e]));
       }
       column.offsets = offsets;
       column.data = data;
+      column.codes = this.codes;
     }
     return column;
   }
