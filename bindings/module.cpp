@@ -13,7 +13,7 @@ namespace {
 using emscripten::val;
 using namespace onnx_predict::bindings;
 
-// inspectModel(bytes: Uint8Array) → {value: ModelInfo} | {error}. Refuses non-ONNX formats first.
+// inspectModel(bytes: Uint8Array) → ModelInfo, or a failure. Refuses non-ONNX formats first.
 val inspect_model(val bytes) {
   return guarded([&] {
     HeapBytes model = copy_bytes(bytes);
@@ -22,7 +22,7 @@ val inspect_model(val bytes) {
   });
 }
 
-// sniffFormat(bytes) → {value: {format, code?, message?}}: never an error for well-typed input.
+// sniffFormat(bytes) → {format, code?, message?}: never an error for well-typed input.
 val sniff_format(val bytes) {
   return guarded([&] {
     HeapBytes data = copy_bytes(bytes);
@@ -37,7 +37,7 @@ val sniff_format(val bytes) {
   });
 }
 
-// readTensor(bytes) → {value: {name, dataType, dims, data: Uint8Array (raw layout) | strings: Uint8Array[]}}.
+// readTensor(bytes) → {name, dataType, dims, data: Uint8Array (raw layout) | strings: Uint8Array[]}.
 val read_tensor(val bytes) {
   return guarded([&] {
     HeapBytes proto = copy_bytes(bytes);

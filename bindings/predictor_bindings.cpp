@@ -27,8 +27,8 @@ class Predictor {
         packer_(resolved_->document),
         fetches_(onnx_predict::decode::outputs_to_fetch(resolved_->document.output, info_)) {}
 
-  // info() → {value: ModelInfo of the bytes ONNX Runtime runs, plus `rewrite`: the ZipMap
-  // rewrite's report (docs/rewrite.md)}.
+  // info() → ModelInfo of the bytes ONNX Runtime runs, plus `rewrite`: the ZipMap
+  // rewrite's report (docs/rewrite.md).
   val info() const {
     return guarded([&] {
       nlohmann::json out = onnx_predict::onnx::to_json(info_);
@@ -37,7 +37,7 @@ class Predictor {
     });
   }
 
-  // takeModelBytes() → {value: Uint8Array | null}: the rewritten model for ONNX Runtime, once
+  // takeModelBytes() → Uint8Array | null: the rewritten model for ONNX Runtime, once
   // (the predictor lets go of it); null when the model runs as it was given.
   val take_model_bytes() {
     return guarded([&] {
@@ -48,8 +48,8 @@ class Predictor {
     });
   }
 
-  // schema() → {value: {source, document, flatFields: string[] | null, chunkSize, fixedBatch,
-  // fetches: string[], inputs: [{name, dtype}]}}. chunkSize: the model's fixed batch dimension
+  // schema() → {source, document, flatFields: string[] | null, chunkSize, fixedBatch,
+  // fetches: string[], inputs: [{name, dtype}]}. chunkSize: the model's fixed batch dimension
   // (fixedBatch: every run must have exactly that many rows), else limits.maxBatch, else 0 (one run
   // per batch). fetches: the outputs to ask ONNX Runtime for (decode::outputs_to_fetch), in the
   // order decodeBuffers takes them. inputs: the packed tensors' names and types (packed_inputs).
@@ -74,12 +74,12 @@ class Predictor {
     });
   }
 
-  // packJson(text) → {value: PackedExport's summary}.
+  // packJson(text) → PackedExport's summary.
   val pack_json(const std::string& text) {
     return guarded([&] { return export_.summary(packer_.pack_json(text)); });
   }
 
-  // stageColumns(rows) → {value: {tags, numbers}}: heap addresses of one tag array and one number
+  // stageColumns(rows) → {tags, numbers}: heap addresses of one tag array and one number
   // array per flat field (ColumnStaging), cleared, for the record reader to fill; the next
   // packColumns takes every field's staged column.
   val stage_columns(double rows) {
@@ -93,7 +93,7 @@ class Predictor {
     });
   }
 
-  // packColumns(rows, columns, nonObjects?) → {value: PackedExport's summary}: the staged
+  // packColumns(rows, columns, nonObjects?) → PackedExport's summary: the staged
   // columns, plus `columns` (the staged ones with strings, and keys no field has).
   val pack_columns(double rows, const val& columns, const val& non_objects) {
     return guarded([&] { return export_.summary(pack_columns_call(packer_, rows, columns, non_objects, &staging_)); });
@@ -105,12 +105,12 @@ class Predictor {
 
   // Decoding a batch's outputs takes two calls, and the outputs cross as numbers and bytes:
   //
-  // decodeBuffers(meta) → {value: Float64Array}: meta is a Float64Array holding, for each output
+  // decodeBuffers(meta) → Float64Array: meta is a Float64Array holding, for each output
   //   of schema().fetches in that order, [dataType, data bytes, rank, dims...] (a string tensor's
   //   data bytes 0). The value holds, per output, the heap address where JS writes its data
   //   (buffers of the predictor's, reused per batch), or 0: a string tensor, or an output whose
   //   elements decoding does not read (decode::reads_elements: JS keeps them as the column).
-  // decode(rows, strings) → {value: Float64Array}: decodes the outputs written there. `strings` is
+  // decode(rows, strings) → Float64Array: decodes the outputs written there. `strings` is
   //   undefined, or holds for each string output's index {strings: string[] (distinct),
   //   stringIndices: Uint32Array (element i is strings[stringIndices[i]])}. The value is
   //   [layout unchanged (1/0), column count, then per column (src/decode/decoder.h, DecodedColumn):
@@ -118,9 +118,9 @@ class Predictor {
   //   indices address, indices length]. numbers (doubles) and indices (uint32) are the
   //   predictor's buffers: read them before calling into the core again. numbersOf: the numbers
   //   are that output's own data, which JS holds.
-  // decodedLayout() → {value: [{name, names: string[]}]}: each column's key and names, to ask for
+  // decodedLayout() → [{name, names: string[]}]: each column's key and names, to ask for
   //   when decode says the layout changed (class names are the same batch after batch).
-  // decodedJson(column) → {value: unknown[]}: a json column's values.
+  // decodedJson(column) → unknown[]: a json column's values.
   val decode_buffers(const val& meta_array) {
     return guarded([&] {
       std::vector<double> meta = copy_array<double>(meta_array);
@@ -241,7 +241,7 @@ class Predictor {
   std::vector<double> summary_;                        // decode's value
 };
 
-// createPredictor(bytes, schemaJson, rewriteZipMap) → {value: Predictor} | {error}. schemaJson ""
+// createPredictor(bytes, schemaJson, rewriteZipMap) → Predictor, or a failure. schemaJson ""
 // means none: the model's embedded schema, else one derived from its signature. rewriteZipMap:
 // rewrite ZipMap outputs into their probability tensors (docs/rewrite.md). The bytes are only read.
 val create_predictor(const val& bytes, const std::string& schema_json, bool rewrite_zipmap) {

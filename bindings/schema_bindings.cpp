@@ -16,7 +16,7 @@ class CompiledSchema {
  public:
   explicit CompiledSchema(onnx_predict::schema::Validator validator) : validator_(std::move(validator)) {}
 
-  // validate(valueJson: string) → {value: ValidationError[]} | {error}: the DOM path, one value.
+  // validate(valueJson: string) → ValidationError[], or a failure: the DOM path, one value.
   val validate(const std::string& value_json) const {
     return guarded([&] {
       nlohmann::json value = onnx_predict::parse_json_text(value_json, ErrorCode::kInvalidArgument, "the value");
@@ -32,7 +32,7 @@ class CompiledSchema {
   onnx_predict::schema::Validator validator_;
 };
 
-// compileSchema(schemaJson, maxErrors, checkFormats) → {value: CompiledSchema} | {error: schema_invalid}.
+// compileSchema(schemaJson, maxErrors, checkFormats) → CompiledSchema, or a schema_invalid failure.
 val compile_schema(const std::string& schema_json, double max_errors, bool check_formats) {
   return guarded([&] {
     nlohmann::json schema = onnx_predict::parse_json_text(schema_json, ErrorCode::kSchemaInvalid, "the schema");
@@ -49,7 +49,7 @@ class BatchPacker {
   explicit BatchPacker(onnx_predict::schema::SchemaDocument document)
       : document_(std::make_unique<onnx_predict::schema::SchemaDocument>(std::move(document))), packer_(*document_) {}
 
-  // packJson(text) → {value: PackedExport's summary (a Float64Array view)}.
+  // packJson(text) → PackedExport's summary (a Float64Array view).
   val pack_json(const std::string& text) {
     return guarded([&] { return export_.summary(packer_.pack_json(text)); });
   }
@@ -71,7 +71,7 @@ class BatchPacker {
   PackedExport export_;
 };
 
-// createPacker(documentJson) → {value: BatchPacker} | {error: schema_invalid}.
+// createPacker(documentJson) → BatchPacker, or a schema_invalid failure.
 val create_packer(const std::string& document_json) {
   return guarded([&] {
     return val(BatchPacker(onnx_predict::schema::parse_schema_document_text(document_json)));

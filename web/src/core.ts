@@ -1,12 +1,15 @@
-// Loads the Embind module (build/wasm → dist/wasm) once per process/page and turns its
-// {value} | {error} results into values or thrown OnnxPredictErrors. The raw module stays here.
+// Loads the Embind module (build/wasm → dist/wasm) once per process/page and turns its results
+// (a value, or a failure: an Error with the code and details) into values or thrown
+// OnnxPredictErrors. The raw module stays here.
 import { OnnxPredictError, type OnnxPredictErrorCode, type OnnxPredictErrorDetails } from './errors.js';
 import type { ValidationErrorItem } from './schema.js';
 
-interface CoreResult<T> {
-  value?: T;
-  error?: { code: OnnxPredictErrorCode; message: string; details: OnnxPredictErrorDetails };
+/** A failed core call (bindings/interop.h, error_result). */
+interface CoreFailure extends Error {
+  code: OnnxPredictErrorCode;
+  details: OnnxPredictErrorDetails;
 }
+type CoreResult<T> = T | CoreFailure;
 
 /** A native compiled schema (Embind object: must be delete()d). */
 export interface CoreSchema {
@@ -84,8 +87,8 @@ export function loadCore(): Promise<CoreModule> {
 
 /** Returns a core call's value or throws its error as an OnnxPredictError. */
 export function unwrap<T>(result: CoreResult<T>): T {
-  if (result.error) throw new OnnxPredictError(result.error.code, result.error.message, result.error.details);
-  return result.value as T;
+  if (result instanceof Error) throw new OnnxPredictError((result as CoreFailure).code, result.message, (result as CoreFailure).details);
+  return result;
 }
 
 /** A packed tensor's name and element type (the schema's bind, in order). */
