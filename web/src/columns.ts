@@ -203,7 +203,7 @@ export type RecordReader = (records: readonly unknown[], staging?: Staging, from
   { columns: Column[]; nonObjects: Column | undefined };
 
 /**
- * recordsToColumns specialised to a schema's flat fields: a function generated once per model
+ * recordsToColumns specialised to a schema's flat fields: a function generated once per field list
  * (like ajv's validators) that reads each field by its constant name, so V8 compiles monomorphic
  * property loads, and writes numbers straight into the column arrays. Any other value goes
  * through ColumnBuilder.set. Only plain objects (a null or Object.prototype prototype, so a field
@@ -214,6 +214,37 @@ export type RecordReader = (records: readonly unknown[], staging?: Staging, from
  * where code generation is not allowed (a Content-Security-Policy without 'unsafe-eval').
  */
 export function compileRecordReader(fields: readonly string[]): RecordReader {
+  const generated = compiledOnce(generatedReaders, JSON.stringify(fields), () => generateReader(fields));
+  if (!generated) return recordsToColumns;
+  return (records, staging, from = 0, rows = records.length - from) => {
+    const set = new ColumnSet(rows, fields, staging);
+    generated(records, from, rows, fields, set, isRecord, rereadRecord);
+    return set.build();
+  };
+}
+
+type GeneratedReader = (records: readonly unknown[], from: number, rows: number, fields: readonly string[], set: ColumnSet,
+  isRecordFn: typeof isRecord, reread: typeof rereadRecord) => void;
+
+// Generated readers by field list, shared by every model in the process: a model loaded again
+// reuses the function V8 has already optimised. undefined: code generation is not allowed.
+const generatedReaders = new Map<string, GeneratedReader | undefined>();
+
+/**
+ * The value `make()` gives for `key`, made once per process and kept in `cache` (at most
+ * kCompiledKept entries: past that the cache starts over, so a stream of distinct layouts cannot
+ * grow it without bound).
+ */
+export function compiledOnce<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  if (cache.has(key)) return cache.get(key) as T;
+  if (cache.size >= kCompiledKept) cache.clear();
+  const value = make();
+  cache.set(key, value);
+  return value;
+}
+const kCompiledKept = 64;
+
+function generateReader(fields: readonly string[]): GeneratedReader | undefined {
   const body = [
     'const fieldBuilders = fields.map((name) => set.column(name));',
     ...fields.map((_, i) => `const b${i} = fieldBuilders[${i}], t${i} = b${i}.tags, n${i} = (b${i}.numbers ??= new Float64Array(rows));`),
@@ -238,19 +269,12 @@ export function compileRecordReader(fields: readonly string[]): RecordReader {
     '  if (keys !== present) reread(set, fieldBuilders, rec, r);',
     '}',
   ].join('\n');
-  let generated: (records: readonly unknown[], from: number, rows: number, fields: readonly string[], set: ColumnSet,
-    isRecordFn: typeof isRecord, reread: typeof rereadRecord) => void;
   try {
     // (sourceURL: the name profilers and stack traces show for the generated code)
-    generated = new Function('records', 'from', 'rows', 'fields', 'set', 'isRecord', 'reread', `${body}\n//# sourceURL=onnx-predict-record-reader.js`) as typeof generated;
+    return new Function('records', 'from', 'rows', 'fields', 'set', 'isRecord', 'reread', `${body}\n//# sourceURL=onnx-predict-record-reader.js`) as GeneratedReader;
   } catch {
-    return recordsToColumns;
+    return undefined;
   }
-  return (records, staging, from = 0, rows = records.length - from) => {
-    const set = new ColumnSet(rows, fields, staging);
-    generated(records, from, rows, fields, set, isRecord, rereadRecord);
-    return set.build();
-  };
 }
 
 /**

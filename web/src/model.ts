@@ -2,7 +2,7 @@
 // The core validates, packs and decodes; this file only moves buffers and awaits ORT.
 import * as ort from 'onnxruntime-web/wasm';
 
-import { arraysToColumns, compileRecordReader, type Column, type RecordReader, type Staging } from './columns.js';
+import { arraysToColumns, compiledOnce, compileRecordReader, type Column, type RecordReader, type Staging } from './columns.js';
 import { loadCore, readPacked, unwrap, type CoreModule, type CorePredictor, type PackedBatch, type PackedInput,
   type PackedTensor } from './core.js';
 import { OnnxPredictError } from './errors.js';
@@ -316,6 +316,11 @@ function resultObjects(columns: DecodedColumn[], rows: number, into: PredictionR
  * ran 3-4x slower from then on (bench/README.md). Builders are cached per layout; where code
  * generation is not allowed, resultObjects does the same work.
  */
+// Decoded columns → result objects, per layout, shared by every model in the process: a model
+// loaded again (or another with the same outputs) reuses the function V8 has already optimised
+// (the first batches of a fresh builder run several times slower).
+const resultBuilders = new Map<string, ResultBuilder>();
+
 function compileResultBuilder(columns: DecodedColumn[]): ResultBuilder {
   const constructors: string[] = [];
   // A constructor for objects with these keys; the expression that makes one from `values`.
@@ -439,7 +444,6 @@ export class Model {
   #session: ort.InferenceSession | undefined;
   #readRecords: RecordReader | undefined;  // records → columns, compiled for the flat fields (none: not a flat schema)
   #flatFields: readonly string[] = [];
-  #resultBuilders = new Map<string, ResultBuilder>();  // decoded columns → result objects, per layout
   #lastBuilder: { layout: object; shape: { form: string; width: number }[]; build: ResultBuilder } | undefined;
   #chunkSize: number;
   #fixedBatch: boolean;
@@ -597,8 +601,7 @@ export class Model {
       return last.build;
     }
     const key = layoutKey(decoded);
-    let build = this.#resultBuilders.get(key);
-    if (!build) this.#resultBuilders.set(key, (build = compileResultBuilder(decoded)));
+    const build = compiledOnce(resultBuilders, key, () => compileResultBuilder(decoded));
     this.#lastBuilder = { layout: this.#layout, shape: decoded.map(({ form, width }) => ({ form, width })), build };
     return build;
   }
