@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { compileRecordReader, recordsToColumns } from '../../dist/columns.js';
+import { compiledOnce, compileRecordReader, recordsToColumns } from '../../dist/columns.js';
 
 const FIELDS = ['a', 'b', 's', 'constructor'];
 
@@ -72,4 +72,16 @@ test('texts cross as a dictionary: each distinct text once, a code per row, past
   assert.equal(decode(a, 2), 'virginicá');
   assert.equal(decode(a, 7), '[7]');
   assert.equal(decode(s, 2999), 'id-2999✓');
+});
+
+test('compiled code is made once per key and the cache stays bounded', () => {
+  const cache = new Map();
+  let made = 0;
+  const make = () => ({ n: ++made });
+  const first = compiledOnce(cache, 'a', make);
+  assert.equal(compiledOnce(cache, 'a', make), first);
+  assert.equal(made, 1);
+  for (let i = 0; i < 200; i++) compiledOnce(cache, `k${i}`, make);
+  assert.ok(cache.size <= 64, `${cache.size} entries kept`);
+  assert.equal(made, 201);
 });
