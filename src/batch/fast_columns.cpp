@@ -291,14 +291,15 @@ void FastColumnPlan::check(size_t rows, std::vector<uint8_t>& valid) {
         continue;
       }
       const ColumnView& col = *check.column;
-      // Each text entry is matched once (a column of categories sends each distinct string once),
-      // then each row by its entry.
-      e.entries.resize(col.text_entries(rows));
-      for (size_t k = 0; k < e.entries.size(); ++k) e.entries[k] = e.find(col.entry_text(k));
+      // Each text entry is matched once, when a string row first names it (a column of
+      // categories sends each distinct string once); only string rows' entries are read, as
+      // check_column checked only the texts of a column that has some.
+      e.entries.assign(col.text_entries(rows), kUnmatched);
       for (size_t r = 0; r < rows; ++r) {
         uint8_t t = col.tags[r];
         if (t == kString) {
-          uint32_t position = e.entries[col.text_entry(r)];
+          uint32_t& position = e.entries[col.text_entry(r)];
+          if (position == kUnmatched) position = e.find(col.text(r));
           if (position == kNoValue) ok[r] = 0;
           else e.rows[r] = position;
         } else if (!((t == kNull && check.nullable) || (t == kMissing && !check.required))) {
