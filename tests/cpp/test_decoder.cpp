@@ -113,27 +113,21 @@ TEST_CASE("a label index outside classes is a schema mismatch", "[decode]") {
     owned.push_back(numeric<int32_t>("label", 6, {2}, {0, bad}));
     CHECK(error_code({spec("label", Kind::kLabel, kIris)}, std::move(owned), 2) == ErrorCode::kSchemaMismatch);
   }
-  // One bad label in each position of 9 rows (4 labels per SIMD step in wasm, then the tail).
-  for (int64_t bad : {int64_t{3}, int64_t{-1}, int64_t{4294967296}, int64_t{4294967297}}) {
+  // One bad label in each position of 9 rows (4 labels per SIMD step in wasm, then the tail), as
+  // int64 (data_type 7) and int32 (6).
+  auto bad_in_every_row = [&](auto bad, int32_t data_type) {
+    using I = decltype(bad);
     for (size_t at = 0; at < 9; ++at) {
-      std::vector<int64_t> labels = {0, 1, 2, 2, 1, 0, 0, 1, 2};
+      std::vector<I> labels = {0, 1, 2, 2, 1, 0, 0, 1, 2};
       labels[at] = bad;
       std::vector<Owned> owned;
-      owned.push_back(numeric<int64_t>("label", 7, {9}, labels));
-      INFO("label " << bad << " at row " << at);
+      owned.push_back(numeric<I>("label", data_type, {9}, labels));
+      INFO("label " << bad << " (data_type " << data_type << ") at row " << at);
       CHECK(error_code({spec("label", Kind::kLabel, kIris)}, std::move(owned), 9) == ErrorCode::kSchemaMismatch);
     }
-  }
-  for (int32_t bad : {3, -1, INT32_MIN}) {
-    for (size_t at = 0; at < 9; ++at) {
-      std::vector<int32_t> labels = {0, 1, 2, 2, 1, 0, 0, 1, 2};
-      labels[at] = bad;
-      std::vector<Owned> owned;
-      owned.push_back(numeric<int32_t>("label", 6, {9}, labels));
-      INFO("int32 label " << bad << " at row " << at);
-      CHECK(error_code({spec("label", Kind::kLabel, kIris)}, std::move(owned), 9) == ErrorCode::kSchemaMismatch);
-    }
-  }
+  };
+  for (int64_t bad : {int64_t{3}, int64_t{-1}, int64_t{4294967296}, int64_t{4294967297}}) bad_in_every_row(bad, 7);
+  for (int32_t bad : {3, -1, INT32_MIN}) bad_in_every_row(bad, 6);
   const std::vector<std::string> expected = {"setosa", "versicolor", "virginica", "virginica", "versicolor",
                                              "setosa", "setosa", "versicolor", "virginica"};
   std::vector<Owned> nine;
