@@ -8,7 +8,8 @@
 //   Eo onnx-predict predictColumns(typed arrays) → the same result objects as D
 //   S  JSON.stringify(records) alone, for scale
 // Pipelines are interleaved repetition by repetition; each figure is the median of the timed
-// repetitions after warm-up, in records/s. Every pipeline's results are checked against D's
+// repetitions after warm-up, in records/s. The target ratios also come paired: each round's own
+// ratio, median over rounds. Every pipeline's results are checked against D's
 // before timing (C, B and D must agree on labels and, to float32 precision, on numbers).
 //   node bench/pipelines.mjs [--quick] [--models iris,digits] [--sizes 1,100,10000]
 import { readdirSync, readFileSync } from 'node:fs';

@@ -59,8 +59,8 @@ test('the compiled reader handles large batches of mixed validity like the gener
 });
 
 test('texts cross as a dictionary: each distinct text once, a code per row, past 1,024 distinct texts too', () => {
-  // A category field (3 strings over 3,000 rows), then one with a text per row (past the dictionary's
-  // 1,024 distinct texts, a new text is an entry of its own), both with non-ASCII text and JSON rows.
+  // A category field (3 strings over 3,000 rows, one non-ASCII, and JSON rows), then one with a
+  // non-ASCII text per row (past the dictionary's 1,024 distinct texts, a new text is an entry of its own).
   const species = ['setosa', 'versicolor', 'virginicá'];
   const records = Array.from({ length: 3000 }, (_, i) => ({ a: i % 7 === 0 ? [i] : species[i % 3], s: `id-${i}✓` }));
   const { columns } = compileRecordReader(FIELDS)(records);

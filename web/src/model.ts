@@ -305,6 +305,12 @@ function resultObjects(columns: DecodedColumn[], rows: number, into: PredictionR
   }
 }
 
+// Decoded columns → result objects, per layout, shared by every model in the process: a model
+// loaded again (or another with the same outputs) reuses the function V8 has already optimised
+// (the first batches of a fresh builder run several times slower). Models of one layout store the
+// same kinds of values under the same keys, so sharing its hidden classes does not generalize them.
+const resultBuilders = new Map<string, ResultBuilder>();
+
 /**
  * resultObjects specialised to one batch's column layout (names, forms, class names). Every kind
  * of object it makes (the result, a namedNumbers row, a topK entry) comes from a constructor of its
@@ -313,14 +319,9 @@ function resultObjects(columns: DecodedColumn[], rows: number, into: PredictionR
  * object literals, they shared their hidden classes with every object of the same keys made
  * anywhere in the page (another model's results, the caller's own objects), and when such code
  * stored other kinds of values under those keys, V8 generalized the shared fields and the builder
- * ran 3-4x slower from then on (bench/README.md). Builders are cached per layout; where code
- * generation is not allowed, resultObjects does the same work.
+ * ran 3-4x slower from then on (bench/README.md). Builders are cached per layout (resultBuilders);
+ * where code generation is not allowed, resultObjects does the same work.
  */
-// Decoded columns → result objects, per layout, shared by every model in the process: a model
-// loaded again (or another with the same outputs) reuses the function V8 has already optimised
-// (the first batches of a fresh builder run several times slower).
-const resultBuilders = new Map<string, ResultBuilder>();
-
 function compileResultBuilder(columns: DecodedColumn[]): ResultBuilder {
   const constructors: string[] = [];
   // A constructor for objects with these keys; the expression that makes one from `values`.
