@@ -27,18 +27,36 @@ export interface Staging {
   numbers: Float64Array;
 }
 
-/** Distinct texts a column keeps a dictionary of; texts past this many are entries of their own. */
+/** Distinct texts a dictionary looks up; texts past this many are entries of their own. */
 const kDictionaryTexts = 1024;
+
+/**
+ * Texts as entries and codes: each distinct text is an entry once, and code(text) is its index.
+ * Past kDictionaryTexts distinct texts, a new text is an entry without being looked up again (a
+ * column of IDs costs what one entry per row would). Record columns and string outputs cross the
+ * boundary this way.
+ */
+export class TextDictionary {
+  readonly entries: string[] = [];
+  readonly #codeOf = new Map<string, number>();
+
+  code(text: string): number {
+    let code = this.#codeOf.get(text);
+    if (code === undefined) {
+      code = this.entries.push(text) - 1;
+      if (code < kDictionaryTexts) this.#codeOf.set(text, code);
+    }
+    return code;
+  }
+}
 
 class ColumnBuilder {
   readonly tags: Uint8Array;
   numbers: Float64Array | undefined;
-  // The texts of string and JSON rows as a dictionary: each distinct text is an entry once, and a
-  // row holds its entry's code (categories cross as a few strings plus a code per row). Past
-  // kDictionaryTexts distinct texts, a new text is an entry without being looked up again.
+  // The texts of string and JSON rows as a dictionary: a row holds its text's code (categories
+  // cross as a few strings plus a code per row).
   codes: Uint32Array | undefined;
-  readonly entries: string[] = [];
-  readonly #codeOf = new Map<string, number>();
+  readonly texts = new TextDictionary();
   readonly staged: number | undefined;
 
   constructor(readonly name: string, readonly rows: number, staging?: Staging, index = 0) {
@@ -57,12 +75,7 @@ class ColumnBuilder {
   }
 
   #text(row: number, text: string): void {
-    let code = this.#codeOf.get(text);
-    if (code === undefined) {
-      code = this.entries.push(text) - 1;
-      if (code < kDictionaryTexts) this.#codeOf.set(text, code);
-    }
-    (this.codes ??= new Uint32Array(this.rows))[row] = code;
+    (this.codes ??= new Uint32Array(this.rows))[row] = this.texts.code(text);
   }
 
   set(row: number, value: unknown): void {
@@ -93,7 +106,7 @@ class ColumnBuilder {
   build(): Column {
     const column: Column = this.staged === undefined ? { name: this.name, tags: this.tags, numbers: this.numbers }
       : { name: this.name, staged: this.staged };
-    const entries = this.entries;
+    const entries = this.texts.entries;
     if (this.codes) {
       const encoder = new TextEncoder();
       const offsets = new Uint32Array(entries.length + 1);

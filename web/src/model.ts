@@ -2,7 +2,7 @@
 // The core validates, packs and decodes; this file only moves buffers and awaits ORT.
 import * as ort from 'onnxruntime-web/wasm';
 
-import { arraysToColumns, compiledOnce, compileRecordReader, type Column, type RecordReader, type Staging } from './columns.js';
+import { arraysToColumns, compiledOnce, compileRecordReader, TextDictionary, type Column, type RecordReader, type Staging } from './columns.js';
 import { loadCore, readPacked, unwrap, type CoreModule, type CorePredictor, type PackedBatch, type PackedInput,
   type PackedTensor } from './core.js';
 import { OnnxPredictError } from './errors.js';
@@ -147,19 +147,10 @@ function ortTensor(t: PackedTensor, from: number, to: number, pad: number): ort.
 
 /** A string output for the core: each distinct string crosses once; elements are indices into them. */
 function distinctStrings(data: string[]): { strings: string[]; stringIndices: Uint32Array } {
-  const seen = new Map<string, number>();
-  const strings: string[] = [];
+  const dictionary = new TextDictionary();
   const stringIndices = new Uint32Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    let k = seen.get(data[i]);
-    if (k === undefined) {
-      k = strings.length;
-      seen.set(data[i], k);
-      strings.push(data[i]);
-    }
-    stringIndices[i] = k;
-  }
-  return { strings, stringIndices };
+  for (let i = 0; i < data.length; i++) stringIndices[i] = dictionary.code(data[i]);
+  return { strings: dictionary.entries, stringIndices };
 }
 
 const FORMS: ResultColumn['form'][] = ['number', 'name', 'namedNumbers', 'numbers', 'topK', 'json'];  // DecodedColumn::Form's order
