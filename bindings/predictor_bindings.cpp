@@ -48,8 +48,12 @@ class Predictor {
     });
   }
 
-  // schema() → {source, document, flatFields: string[] | null, chunkSize, fixedBatch,
-  // fetches: string[], inputs: [{name, dtype}]}. chunkSize: the model's fixed batch dimension
+  // schema() → {source, flatFields: string[] | null, chunkSize, fixedBatch, fetches: string[],
+  // inputs: [{name, dtype}]} and the document: none for a given one (the caller has its text),
+  // documentText for an embedded one (its text as the model holds it), and for a derived one
+  // document plus graphInputs and graphOutputs (the signature's names, in order). A text crosses
+  // as it is, so the document keeps its author's key order (this core's JSON objects are sorted
+  // maps) and is not dumped and parsed again. chunkSize: the model's fixed batch dimension
   // (fixedBatch: every run must have exactly that many rows), else limits.maxBatch, else 0 (one run
   // per batch). fetches: the outputs to ask ONNX Runtime for (decode::outputs_to_fetch), in the
   // order decodeBuffers takes them. inputs: the packed tensors' names and types (packed_inputs).
@@ -64,12 +68,23 @@ class Predictor {
       size_t chunk = resolved_->compatibility.fixed_batch ? static_cast<size_t>(*resolved_->compatibility.fixed_batch)
                                                           : resolved_->document.max_batch.value_or(0);
       nlohmann::json out = {{"source", schema::schema_source_name(resolved_->source)},
-                            {"document", resolved_->text},
                             {"flatFields", fields},
                             {"chunkSize", chunk},
                             {"fixedBatch", resolved_->compatibility.fixed_batch.has_value()},
                             {"fetches", fetches_},
                             {"inputs", packed_inputs(resolved_->document)}};
+      switch (resolved_->source) {
+        case schema::SchemaSource::kGiven: break;
+        case schema::SchemaSource::kEmbedded: out["documentText"] = std::string(schema::embedded_schema_text(info_).value_or("")); break;
+        case schema::SchemaSource::kDerived: {
+          out["document"] = resolved_->text;
+          nlohmann::json& inputs = out["graphInputs"] = nlohmann::json::array();
+          for (const auto& input : info_.inputs) inputs.push_back(input.name);
+          nlohmann::json& outputs = out["graphOutputs"] = nlohmann::json::array();
+          for (const auto& output : info_.outputs) outputs.push_back(output.name);
+          break;
+        }
+      }
       return parse_json(out);
     });
   }

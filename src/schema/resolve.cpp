@@ -14,6 +14,14 @@ std::string_view schema_source_name(SchemaSource source) {
   return "";
 }
 
+std::optional<std::string_view> embedded_schema_text(const onnx::ModelInfo& model) {
+  std::optional<std::string_view> text;
+  for (const auto& [key, value] : model.metadata_props) {
+    if (key == kEmbeddedSchemaKey) text = value;
+  }
+  return text;
+}
+
 ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<Json>& given, ValidatorOptions options,
                               const std::function<DerivationHints()>& hints) {
   SchemaSource source = SchemaSource::kDerived;
@@ -21,14 +29,11 @@ ResolvedSchema resolve_schema(const onnx::ModelInfo& model, const std::optional<
   if (given) {
     source = SchemaSource::kGiven;
     text = *given;
+  } else if (std::optional<std::string_view> embedded = embedded_schema_text(model)) {
+    source = SchemaSource::kEmbedded;
+    text = parse_json_text(*embedded, ErrorCode::kSchemaInvalid, "the schema embedded in the model (metadata_props[\"onnx_predict.schema\"])");
   } else {
-    for (const auto& [key, value] : model.metadata_props) {
-      if (key == kEmbeddedSchemaKey) {
-        source = SchemaSource::kEmbedded;
-        text = parse_json_text(value, ErrorCode::kSchemaInvalid, "the schema embedded in the model (metadata_props[\"onnx_predict.schema\"])");
-      }
-    }
-    if (source == SchemaSource::kDerived) text = derive_schema(model, hints ? hints() : DerivationHints{});
+    text = derive_schema(model, hints ? hints() : DerivationHints{});
   }
   try {
     SchemaDocument document = parse_schema_document(text, options);

@@ -23,6 +23,9 @@ struct ResolvedSchema {
   Compatibility compatibility;
 };
 
+// The schema text the model embeds: the last metadata_props["onnx_predict.schema"], if any.
+std::optional<std::string_view> embedded_schema_text(const onnx::ModelInfo& model);
+
 // Throws Error(kSchemaInvalid) when the winning document does not compile (an embedded one says
 // so in the message), Error(kSchemaMismatch) when it does not fit the model. `hints` is called
 // only when the schema is derived (reading them walks the graph).

@@ -401,6 +401,26 @@ test("model.schema.document keeps the author's key order, given or embedded, and
   model.dispose();
 });
 
+test('an embedded schema text starting with a byte order mark loads in its order; model.info is read on first use, also after dispose()', async () => {
+  const bytes = execFileSync('/usr/bin/python3', ['-c', `
+import sys, onnx
+model = onnx.load(sys.argv[1])
+prop = next(p for p in model.metadata_props if p.key == "onnx_predict.schema")
+prop.value = "\\ufeff" + prop.value
+sys.stdout.buffer.write(model.SerializeToString())`, new URL('../../models/iris.onnx', import.meta.url).pathname]);
+  const model = await loadModel(bytes);
+  const text = model.info.metadataProps.find((p) => p.key === 'onnx_predict.schema').value;
+  assert.ok(text.startsWith('\ufeff{'));
+  assert.equal(model.schema.source, 'embedded');
+  assert.deepEqual(model.schema.document, JSON.parse(text.slice(1)));
+  assert.deepEqual(Object.keys(model.schema.document.input.properties), IRIS_FEATURES);
+  // A model whose info nobody read before dispose() still has it afterwards.
+  const unread = await loadModel(bytes);
+  unread.dispose();
+  assert.deepEqual(unread.info, model.info);
+  model.dispose();
+});
+
 test("output: 'columns' gives typed columns holding exactly the result objects' values, with the same indices and errors", async () => {
   const model = await loadModel(`${base}/iris.onnx`);
   const batch = irisRecords(300, 7);

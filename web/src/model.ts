@@ -385,16 +385,6 @@ function closeEnough(expected: unknown, actual: unknown): boolean {
   return expected === actual;
 }
 
-/** Equal as JSON values, whatever the order of object keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a), kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) &&
-    sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
 /** The keys of `object` in `order` first (those it has), then the rest as they were. */
 function ordered<T>(object: Record<string, T>, order: readonly string[]): Record<string, T> {
   const out: Record<string, T> = {};
@@ -403,28 +393,33 @@ function ordered<T>(object: Record<string, T>, order: readonly string[]): Record
   return out;
 }
 
+/** What the core's schema() gives (bindings/predictor_bindings.cpp): the document as text or, derived, as JSON. */
+interface SchemaExport {
+  source: ModelSchema['source'];
+  documentText?: string;  // embedded
+  document?: Record<string, unknown>;  // derived, with graphInputs and graphOutputs
+  graphInputs?: string[];
+  graphOutputs?: string[];
+  flatFields: string[] | null;
+  chunkSize: number;
+  fixedBatch: boolean;
+  fetches: string[];
+  inputs: PackedInput[];
+}
+
 /**
- * The schema document with its author's key order (the core's JSON objects are sorted maps, so
- * the document it returns has lost it; a form generated from `input.properties` wants it back):
- * the caller's text or the embedded text, parsed here, when it is the same document; a derived one
- * in the signature's order. Anything else keeps the core's document.
+ * The schema document with its author's key order (the core's JSON objects are sorted maps; a
+ * form generated from `input.properties` wants the order back): the caller's text or the
+ * embedded text, parsed here (the core has parsed the same text with a strict parser, which also
+ * skips a byte order mark), or the derived document in the signature's order.
  */
-function documentInOrder(source: ModelSchema['source'], document: Record<string, unknown>, givenText: string,
-  info: LoadedModelInfo): Record<string, unknown> {
-  let text: string | undefined;
-  if (source === 'given') text = givenText;
-  if (source === 'embedded') text = info.metadataProps.filter((p) => p.key === 'onnx_predict.schema').at(-1)?.value;
-  if (text !== undefined) {
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (sameJson(parsed, document)) return parsed as Record<string, unknown>;
-    } catch {
-      // the core parsed it; a text JSON.parse refuses keeps the core's document
-    }
-    return document;
+function documentInOrder(s: SchemaExport, givenText: string): Record<string, unknown> {
+  if (s.source !== 'derived') {
+    const text = s.source === 'given' ? givenText : s.documentText ?? '';
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
   }
-  if (source !== 'derived') return document;
-  const inputs = info.graph.input.map((i) => i.name);
+  const document = s.document ?? {};
+  const inputs = s.graphInputs ?? [];
   const input = document.input as { properties?: Record<string, unknown>; required?: string[] } & Record<string, unknown>;
   const rank = (name: string) => (inputs.includes(name) ? inputs.indexOf(name) : inputs.length);
   return ordered({
@@ -435,7 +430,7 @@ function documentInOrder(source: ModelSchema['source'], document: Record<string,
       required: [...(input.required ?? [])].sort((a, b) => rank(a) - rank(b)),
     }, ['type', 'properties', 'required']),
     bind: ordered(document.bind as Record<string, unknown>, inputs),
-    output: ordered(document.output as Record<string, unknown>, info.graph.output.map((o) => o.name)),
+    output: ordered(document.output as Record<string, unknown>, s.graphOutputs ?? []),
   }, ['version', 'input', 'bind', 'output']);
 }
 
@@ -454,8 +449,7 @@ export class Model {
   #layout: { name: string; names: string[] }[] = [];  // decoded columns' keys and names, as the core last sent them
   #queue: Promise<unknown> = Promise.resolve();  // the batches in flight, one after another (#serially)
   #packed = new PackedCopies();
-  /** What the C++ deserializer read of the model ORT runs (inputs, outputs, types, shapes, opsets, metadata) and what loading rewrote. */
-  readonly info: LoadedModelInfo;
+  #info: LoadedModelInfo | undefined;  // made on first read (it crosses as JSON: 0.1-0.3 ms of a load)
   /** The schema in force. */
   readonly schema: ModelSchema;
 
@@ -464,16 +458,22 @@ export class Model {
     this.#core = core;
     this.#predictor = predictor;
     this.#session = session;
-    this.info = unwrap(predictor.info()) as LoadedModelInfo;
-    const s = unwrap(predictor.schema()) as ModelSchema & { flatFields: string[] | null; chunkSize: number; fixedBatch: boolean;
-      fetches: string[]; inputs: PackedInput[] };
-    this.schema = { source: s.source, document: documentInOrder(s.source, s.document, schemaText, this.info) };
+    const s = unwrap(predictor.schema()) as SchemaExport;
+    this.schema = { source: s.source, document: documentInOrder(s, schemaText) };
     this.#readRecords = s.flatFields ? compileRecordReader(s.flatFields) : undefined;
     this.#flatFields = s.flatFields ?? [];
     this.#chunkSize = s.chunkSize;
     this.#fixedBatch = s.fixedBatch;
     this.#fetches = s.fetches;
     this.#inputs = s.inputs;
+  }
+
+  /**
+   * What the C++ deserializer read of the model ORT runs (inputs, outputs, types, shapes, opsets,
+   * metadata) and what loading rewrote. Read from the core on first use (still there after dispose()).
+   */
+  get info(): LoadedModelInfo {
+    return (this.#info ??= unwrap(this.#live().info()) as LoadedModelInfo);
   }
 
   #live(): CorePredictor {
@@ -732,6 +732,11 @@ export class Model {
 
   /** Releases the ORT session and the native predictor. Idempotent; later calls throw `disposed`. */
   dispose(): void {
+    try {
+      if (this.#predictor) void this.info;  // readable after dispose, as it always was
+    } catch {
+      // (cannot fail: the export replaces bad UTF-8) dispose still releases everything
+    }
     this.#predictor?.delete();
     this.#predictor = undefined;
     void this.#session?.release();
