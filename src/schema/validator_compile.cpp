@@ -31,6 +31,65 @@ constexpr Unsupported kUnsupported[] = {
     {"maxContains", "use \"contains\" (at least one match)"},
 };
 
+struct Keyword {
+  std::string_view name;
+  KeywordGroup group;
+};
+// Every keyword the compiler reads (validator_compile*.cpp), sorted by name.
+constexpr Keyword kKeywords[] = {
+    {"$defs", kDefinitionKeywords},
+    {"$dynamicAnchor", kUnsupportedKeywords},
+    {"$dynamicRef", kUnsupportedKeywords},
+    {"$id", kIdKeyword},
+    {"$recursiveAnchor", kUnsupportedKeywords},
+    {"$recursiveRef", kUnsupportedKeywords},
+    {"$ref", kRefKeyword},
+    {"additionalItems", kArrayKeywords},
+    {"additionalProperties", kObjectKeywords},
+    {"allOf", kApplicatorKeywords},
+    {"anyOf", kApplicatorKeywords},
+    {"const", kValueKeywords},
+    {"contains", kArrayKeywords},
+    {"contentSchema", kUnsupportedKeywords},
+    {"definitions", kDefinitionKeywords},
+    {"dependencies", kObjectKeywords},
+    {"dependentRequired", kUnsupportedKeywords},
+    {"dependentSchemas", kUnsupportedKeywords},
+    {"else", kApplicatorKeywords},
+    {"enum", kValueKeywords},
+    {"exclusiveMaximum", kNumberKeywords},
+    {"exclusiveMinimum", kNumberKeywords},
+    {"format", kStringKeywords},
+    {"if", kApplicatorKeywords},
+    {"items", kArrayKeywords},
+    {"maxContains", kUnsupportedKeywords},
+    {"maxItems", kArrayKeywords},
+    {"maxLength", kStringKeywords},
+    {"maxProperties", kObjectKeywords},
+    {"maximum", kNumberKeywords},
+    {"minContains", kUnsupportedKeywords},
+    {"minItems", kArrayKeywords},
+    {"minLength", kStringKeywords},
+    {"minProperties", kObjectKeywords},
+    {"minimum", kNumberKeywords},
+    {"multipleOf", kNumberKeywords},
+    {"not", kApplicatorKeywords},
+    {"oneOf", kApplicatorKeywords},
+    {"pattern", kStringKeywords},
+    {"patternProperties", kObjectKeywords},
+    {"prefixItems", kArrayKeywords},
+    {"properties", kObjectKeywords},
+    {"propertyNames", kObjectKeywords},
+    {"required", kObjectKeywords},
+    {"then", kApplicatorKeywords},
+    {"type", kTypeKeyword},
+    {"unevaluatedItems", kUnsupportedKeywords},
+    {"unevaluatedProperties", kUnsupportedKeywords},
+    {"uniqueItems", kArrayKeywords},
+};
+constexpr bool by_name(const Keyword& a, const Keyword& b) { return a.name < b.name; }
+static_assert(std::is_sorted(std::begin(kKeywords), std::end(kKeywords), by_name));
+
 uint32_t type_bit(std::string_view name) {
   if (name == "null") return kTypeNull;
   if (name == "boolean") return kTypeBoolean;
@@ -45,6 +104,16 @@ uint32_t type_bit(std::string_view name) {
 }  // namespace
 
 bool is_schema(const Json& v) { return v.is_object() || v.is_boolean(); }
+
+uint32_t keyword_groups(const Json& schema) {
+  if (!schema.is_object()) return 0;
+  uint32_t groups = 0;
+  for (const auto& [key, value] : schema.get_ref<const Json::object_t&>()) {
+    auto it = std::lower_bound(std::begin(kKeywords), std::end(kKeywords), Keyword{key, {}}, by_name);
+    if (it != std::end(kKeywords) && it->name == key) groups |= it->group;
+  }
+  return groups;
+}
 
 Compiler::Compiler(const Json& schema, const ValidatorOptions& options, Compiled& out) : index_(schema), c_(&out) {
   c_->options = options;
@@ -156,7 +225,9 @@ void Compiler::compile_node(NodeId id) {
     throw Error(ErrorCode::kSchemaInvalid, "a schema must be an object or a boolean, not " + std::string(s.type_name()),
                 ptr);
   } else {
+    const uint32_t groups = keyword_groups(s);
     for (const Unsupported& u : kUnsupported) {
+      if (!(groups & kUnsupportedKeywords)) break;
       if (s.contains(u.keyword)) {
         fail(ptr, u.keyword,
              "is a JSON Schema 2019-09/2020-12 keyword this validator does not support (it "
@@ -164,12 +235,13 @@ void Compiler::compile_node(NodeId id) {
                  std::string(u.hint));
       }
     }
-    if (s.contains("$ref")) {
+    if (groups & kRefKeyword) {
       compile_ref(s, ptr, base);  // draft-07 section 8.3: siblings of $ref are ignored
     } else {
-      compile_keywords(s, ptr, base);
+      compile_keywords(s, ptr, base, groups);
     }
     for (std::string_view container : {"definitions", "$defs"}) {
+      if (!(groups & kDefinitionKeywords)) break;
       auto it = s.find(container);
       if (it == s.end()) continue;
       if (!it->is_object()) fail(ptr, container, "must be an object whose values are schemas");
@@ -189,16 +261,17 @@ void Compiler::compile_ref(const Json& s, const std::string& ptr, const std::str
   emit_children(OpKind::kAllOf, {node_for(*target.json, target.base, target.pointer)});
 }
 
-void Compiler::compile_keywords(const Json& s, const std::string& ptr, const std::string& base) {
-  if (auto id = s.find("$id"); id != s.end() && !id->is_string())
-    fail(ptr, "$id", "must be a string (a URI reference)");
-  compile_type(s, ptr);
-  compile_values(s, ptr);
-  compile_numeric(s, ptr);
-  compile_string(s, ptr);
-  compile_array(s, ptr, base);
-  compile_object(s, ptr, base);
-  compile_applicators(s, ptr, base);
+void Compiler::compile_keywords(const Json& s, const std::string& ptr, const std::string& base, uint32_t groups) {
+  if (groups & kIdKeyword) {
+    if (!s.at("$id").is_string()) fail(ptr, "$id", "must be a string (a URI reference)");
+  }
+  if (groups & kTypeKeyword) compile_type(s, ptr);
+  if (groups & kValueKeywords) compile_values(s, ptr);
+  if (groups & kNumberKeywords) compile_numeric(s, ptr);
+  if (groups & kStringKeywords) compile_string(s, ptr);
+  if (groups & kArrayKeywords) compile_array(s, ptr, base);
+  if (groups & kObjectKeywords) compile_object(s, ptr, base);
+  if (groups & kApplicatorKeywords) compile_applicators(s, ptr, base);
 }
 
 void Compiler::compile_type(const Json& s, const std::string& ptr) {

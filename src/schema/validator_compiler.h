@@ -37,7 +37,8 @@ class Compiler {
 
   void compile_node(NodeId id);
   void compile_ref(const Json& s, const std::string& ptr, const std::string& base);
-  void compile_keywords(const Json& s, const std::string& ptr, const std::string& base);
+  // `groups`: keyword_groups(s); a group s has none of is skipped.
+  void compile_keywords(const Json& s, const std::string& ptr, const std::string& base, uint32_t groups);
   void compile_type(const Json& s, const std::string& ptr);
   void compile_values(const Json& s, const std::string& ptr);
   void compile_numeric(const Json& s, const std::string& ptr);

@@ -187,6 +187,27 @@ inline constexpr SubschemaKeyword kSubschemaKeywords[] = {
     {"$defs", SubschemaForm::kMap},
     {"dependencies", SubschemaForm::kDependencies},
 };
+// The keywords the compiler reads, in groups (validator_compile.cpp): a schema object's keys are
+// classified once, and a group none of whose keywords it has is skipped. A typical property
+// schema has a type, bounds and a title, and looking up each of about 50 keywords in every one
+// was most of compiling a wide schema.
+enum KeywordGroup : uint32_t {
+  kUnsupportedKeywords = 1u << 0,  // later drafts' keywords this validator refuses
+  kRefKeyword = 1u << 1,           // $ref
+  kIdKeyword = 1u << 2,            // $id
+  kDefinitionKeywords = 1u << 3,   // definitions, $defs
+  kTypeKeyword = 1u << 4,
+  kValueKeywords = 1u << 5,        // const, enum
+  kNumberKeywords = 1u << 6,       // minimum, exclusiveMinimum, maximum, exclusiveMaximum, multipleOf
+  kStringKeywords = 1u << 7,       // minLength, maxLength, pattern, format
+  kArrayKeywords = 1u << 8,        // items, prefixItems, additionalItems, contains, minItems, maxItems, uniqueItems
+  kObjectKeywords = 1u << 9,       // properties, required, patternProperties, additionalProperties, propertyNames,
+                                   // dependencies, minProperties, maxProperties
+  kApplicatorKeywords = 1u << 10,  // allOf, anyOf, oneOf, not, if, then, else
+};
+// The groups of `schema`'s keys (0 for a boolean schema or any other non-object).
+uint32_t keyword_groups(const Json& schema);
+
 // Calls visit(subschema, pointer_suffix) for every subschema directly inside `schema` (an
 // object), skipping values of the wrong shape (compilation reports those).
 template <class Visit>
@@ -267,6 +288,7 @@ bool check_format(Format format, std::string_view text);
 
 template <class Visit>
 void for_each_subschema(const Json& schema, bool only_definitions, Visit&& visit) {
+  if ((keyword_groups(schema) & (kDefinitionKeywords | kArrayKeywords | kObjectKeywords | kApplicatorKeywords)) == 0) return;
   for (const SubschemaKeyword& keyword : kSubschemaKeywords) {
     bool definitions = keyword.name == "definitions" || keyword.name == "$defs";
     if (only_definitions && !definitions) continue;
