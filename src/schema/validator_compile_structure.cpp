@@ -85,27 +85,41 @@ void Compiler::compile_array(const Json& s, const std::string& ptr, const std::s
 }
 
 void Compiler::compile_object(const Json& s, const std::string& ptr, const std::string& base) {
-  std::vector<std::string> required;
+  // The required names in document order, each once (a repeat is ignored), and sorted for
+  // lookups: finding each name in a list made a wide schema quadratic (1,000 properties: most of
+  // a 75 ms compile in wasm).
+  std::vector<std::string_view> required, required_sorted;
   if (auto it = s.find("required"); it != s.end()) {
     if (!it->is_array()) fail(ptr, "required", "must be an array of property names");
     for (const Json& name : *it) {
       if (!name.is_string()) fail(ptr, "required", "must be an array of property names (strings)");
-      if (std::find(required.begin(), required.end(), name) == required.end()) required.push_back(name);
+      required_sorted.push_back(name.get_ref<const std::string&>());
+    }
+    std::sort(required_sorted.begin(), required_sorted.end());
+    required_sorted.erase(std::unique(required_sorted.begin(), required_sorted.end()), required_sorted.end());
+    std::vector<bool> listed(required_sorted.size());
+    for (const Json& name : *it) {
+      std::string_view text = name.get_ref<const std::string&>();
+      size_t k = static_cast<size_t>(std::lower_bound(required_sorted.begin(), required_sorted.end(), text) - required_sorted.begin());
+      if (!listed[k]) required.push_back(text);
+      listed[k] = true;
     }
   }
+  auto is_required = [&](std::string_view name) {
+    return std::binary_search(required_sorted.begin(), required_sorted.end(), name);
+  };
   auto properties = s.find("properties");
   if (properties != s.end() && !properties->is_object())
     fail(ptr, "properties", "must be an object whose values are schemas");
   std::vector<Field> fields;
   if (properties != s.end()) {
     for (auto p = properties->begin(); p != properties->end(); ++p) {
-      bool is_required = std::find(required.begin(), required.end(), p.key()) != required.end();
       NodeId id = child(*p, base, append_pointer(append_pointer(ptr, "properties"), p.key()), "properties");
-      fields.push_back(Field{add_string(p.key()), id, is_required});
+      fields.push_back(Field{add_string(p.key()), id, is_required(p.key())});
     }
   }
-  for (const std::string& name : required) {
-    if (properties == s.end() || !properties->contains(name)) fields.push_back(Field{add_string(name), kNoNode, true});
+  for (std::string_view name : required) {
+    if (properties == s.end() || !properties->contains(name)) fields.push_back(Field{add_string(std::string(name)), kNoNode, true});
   }
   if (!fields.empty()) {
     Op op{OpKind::kFields};

@@ -414,6 +414,29 @@ TEST_CASE("FlatShape reads Pydantic v1 schemas: $ref and allOf-wrapped enums, de
   CHECK(errors.back().type == "enum");
 }
 
+TEST_CASE("required: each name once in its first position, whether or not a property declares it", "[validator]") {
+  // Names are looked up in a sorted copy (compile_object); repeats and undeclared names must
+  // still give one field each, and the declared ones their required flag.
+  Validator flat = compile(R"({"type": "object",
+    "properties": {"b": {"type": "number"}, "a": {"type": "number"}, "d": {"type": "number"}},
+    "required": ["b", "a", "b"]})");
+  REQUIRE(flat.flat_shape().has_value());
+  std::vector<std::pair<std::string, bool>> fields;
+  for (const FlatField& f : flat.flat_shape()->fields) fields.emplace_back(f.name, f.required);
+  CHECK(fields == std::vector<std::pair<std::string, bool>>{{"a", true}, {"b", true}, {"d", false}});
+
+  Validator v = compile(R"({"type": "object",
+    "properties": {"b": {"type": "number"}, "a": {"type": "number"}, "d": {"type": "number"}},
+    "required": ["c", "b", "a", "b", "c", "e"]})");
+  std::vector<std::string> missing;
+  for (const ValidationError& e : errors_of(v, Json::parse(R"({"d": 1})"))) {
+    CHECK(e.type == "missing");
+    missing.push_back(e.to_json()["loc"].back().get<std::string>());
+  }
+  CHECK(missing == std::vector<std::string>{"a", "b", "c", "e"});
+  CHECK(errors_of(v, Json::parse(R"({"a": 1, "b": 2, "c": null, "e": []})")).empty());
+}
+
 TEST_CASE("FlatShape reads Pydantic v2 schemas: $defs, anyOf-with-null Optionals, const", "[validator]") {
   Validator v = compile(R"({
     "$defs": {"Species": {"enum": ["setosa", "versicolor"], "title": "Species", "type": "string"}},
