@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (npm run bench) and records them in bench/results.json and bench/README.md:
-#   scripts/bench.sh [--no-build] [section...]      sections: model-info packer pipelines load (default: all)
+#   scripts/bench.sh [--no-build] [section...]      sections: model-info packer pipelines load wide (default: all)
 # Each section is a function below that prepares its inputs and runs bench/<section>.mjs, which
 # writes its own key of results.json and its own block of README.md. Figures, never a pass/fail
 # gate: the script fails only when a benchmark cannot run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_sections=(model-info packer pipelines load)
+all_sections=(model-info packer pipelines load wide)
 build=1
 sections=()
 for arg in "$@"; do
@@ -60,6 +60,12 @@ section_load() {
   node --expose-gc bench/load.mjs --command "npm run bench"
 }
 
+# Wide schemas: compile, load and batch cost against the number of fields (64, 256, 1,000).
+section_wide() {
+  "$python" bench/make_wide_models.py "$models" 64 256 1000
+  node bench/wide.mjs --models "$models" --command "npm run bench"
+}
+
 for section in "${sections[@]}"; do
   echo "== bench: $section" >&2
   case "$section" in
@@ -67,6 +73,7 @@ for section in "${sections[@]}"; do
     packer) section_packer ;;
     pipelines) section_pipelines ;;
     load) section_load ;;
+    wide) section_wide ;;
     *) echo "unknown section: $section (known: ${all_sections[*]})" >&2; exit 2 ;;
   esac
 done
