@@ -89,6 +89,15 @@ constexpr Keyword kKeywords[] = {
 };
 constexpr bool by_name(const Keyword& a, const Keyword& b) { return a.name < b.name; }
 static_assert(std::is_sorted(std::begin(kKeywords), std::end(kKeywords), by_name));
+constexpr bool lists_every_unsupported() {
+  for (const Unsupported& u : kUnsupported) {
+    bool listed = false;
+    for (const Keyword& k : kKeywords) listed = listed || (k.name == u.keyword && k.group == kUnsupportedKeywords);
+    if (!listed) return false;
+  }
+  return true;
+}
+static_assert(lists_every_unsupported(), "each of kUnsupported must be in kKeywords as kUnsupportedKeywords");
 
 uint32_t type_bit(std::string_view name) {
   if (name == "null") return kTypeNull;
