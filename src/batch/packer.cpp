@@ -34,9 +34,7 @@ struct Packer::Impl {
   std::vector<uint8_t> fast_valid;  // per row, for the columns fast path
 
   explicit Impl(const schema::SchemaDocument& d) : doc(d), flat(d.validator.flat_shape() ? &*d.validator.flat_shape() : nullptr) {
-    if (flat) {
-      for (size_t i = 0; i < flat->fields.size(); ++i) field_by_name.emplace(flat->fields[i].name, i);
-    }
+    if (flat) field_by_name = schema::fields_by_name(*flat);
     for (const InputBinding& b : doc.bind) {
       std::vector<size_t> indices;
       for (const FeatureColumn& c : b.columns) indices.push_back(field_index(c.field));

@@ -16,6 +16,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -87,6 +89,9 @@ struct FlatShape {
   std::vector<FlatField> fields;       // in `properties` order
   bool additional_properties = true;   // false when additionalProperties: false (extra_forbidden)
 };
+// The index in `shape.fields` of each field name (the first field of a name): views of the
+// shape's names, so the shape must outlive the map.
+std::unordered_map<std::string_view, size_t> fields_by_name(const FlatShape& shape);
 
 class Validator {
  public:

@@ -209,3 +209,13 @@ std::optional<FlatShape> compute_flat_shape(const Compiled& c, const std::vector
 }
 
 }  // namespace onnx_predict::schema::detail
+
+namespace onnx_predict::schema {
+
+std::unordered_map<std::string_view, size_t> fields_by_name(const FlatShape& shape) {
+  std::unordered_map<std::string_view, size_t> index;
+  for (size_t i = 0; i < shape.fields.size(); ++i) index.emplace(shape.fields[i].name, i);
+  return index;
+}
+
+}  // namespace onnx_predict::schema
