@@ -235,13 +235,14 @@ void Compiler::compile_node(NodeId id) {
                 ptr);
   } else {
     const uint32_t groups = keyword_groups(s);
-    for (const Unsupported& u : kUnsupported) {
-      if (!(groups & kUnsupportedKeywords)) break;
-      if (s.contains(u.keyword)) {
-        fail(ptr, u.keyword,
-             "is a JSON Schema 2019-09/2020-12 keyword this validator does not support (it "
-             "implements draft-07 plus $defs and prefixItems): " +
-                 std::string(u.hint));
+    if (groups & kUnsupportedKeywords) {
+      for (const Unsupported& u : kUnsupported) {
+        if (s.contains(u.keyword)) {
+          fail(ptr, u.keyword,
+               "is a JSON Schema 2019-09/2020-12 keyword this validator does not support (it "
+               "implements draft-07 plus $defs and prefixItems): " +
+                   std::string(u.hint));
+        }
       }
     }
     if (groups & kRefKeyword) {
@@ -250,7 +251,7 @@ void Compiler::compile_node(NodeId id) {
       compile_keywords(s, ptr, base, groups);
     }
     for (std::string_view container : {"definitions", "$defs"}) {
-      if (!(groups & kDefinitionKeywords)) break;
+      if (!(groups & kDefinitionKeywords)) break;  // (neither is there)
       auto it = s.find(container);
       if (it == s.end()) continue;
       if (!it->is_object()) fail(ptr, container, "must be an object whose values are schemas");
