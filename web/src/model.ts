@@ -421,7 +421,9 @@ function documentInOrder(s: SchemaExport, givenText: string): Record<string, unk
   const document = s.document ?? {};
   const inputs = s.graphInputs ?? [];
   const input = document.input as { properties?: Record<string, unknown>; required?: string[] } & Record<string, unknown>;
-  const rank = (name: string) => (inputs.includes(name) ? inputs.indexOf(name) : inputs.length);
+  const position = new Map<string, number>();  // each input's first index (one sort compare was two scans)
+  inputs.forEach((name, i) => { if (!position.has(name)) position.set(name, i); });
+  const rank = (name: string) => position.get(name) ?? inputs.length;
   return ordered({
     ...document,
     input: ordered({
