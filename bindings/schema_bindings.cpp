@@ -16,15 +16,13 @@ class CompiledSchema {
  public:
   explicit CompiledSchema(onnx_predict::schema::Validator validator) : validator_(std::move(validator)) {}
 
-  // validate(valueJson: string) → ValidationError[], or a failure: the DOM path, one value.
+  // validate(valueJson: string) → the errors as export_errors gives them, or a failure: the DOM path, one value.
   val validate(const std::string& value_json) const {
     return guarded([&] {
       nlohmann::json value = onnx_predict::parse_json_text(value_json, ErrorCode::kInvalidArgument, "the value");
       std::vector<onnx_predict::schema::ValidationError> errors;
       validator_.validate(value, errors);
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& e : errors) out.push_back(e.to_json());
-      return parse_json(out);
+      return export_errors(errors);
     });
   }
 

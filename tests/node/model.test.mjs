@@ -94,6 +94,49 @@ test('strings scattered through a number column are each reported with their own
   model.dispose();
 });
 
+test("errors: Pydantic's key order, each error its own objects, every input as the caller gave it", async () => {
+  const model = await loadModel(`${base}/iris.onnx`);
+  const batch = irisRecords(8, 5);
+  batch[0] = { ...batch[0], sepal_length: -1, petal_length: -2 };
+  batch[1] = { ...batch[1], sepal_length: -1 };
+  batch[2] = { ...batch[2], sepal_width: NaN, petal_width: -Infinity };
+  batch[3] = { ...batch[3], sepal_width: true, petal_width: null };
+  batch[4] = { sepal_length: 'größe', petal_length: { nested: [1, 'two'] } };
+  batch[5] = { sepal_length: 'größe', petal_length: { nested: [1, 'two'] } };
+  batch[6] = JSON.parse('{"__proto__": {"a": 1}, "sepal_length": 1, "sepal_width": 1}');
+  const { results, errors } = await model.predictBatch(batch, { onInvalid: 'skip' });
+  assert.equal(results.length, 1);
+  // The failing value itself, also NaN and -Infinity (JSON text would make them null); for
+  // `missing`, the record that lacks the field.
+  for (const e of errors) {
+    const record = batch[e.loc[0]];
+    if (e.type === 'missing') assert.deepEqual(e.input, record);
+    else assert.ok(typeof e.input === 'object' && e.input !== null ? assert.deepEqual(e.input, record[e.loc[1]]) ?? true
+      : Object.is(e.input, record[e.loc[1]]), `${e.type} at ${e.loc}: ${e.input}`);
+  }
+  assert.deepEqual(errors.map((e) => `${e.loc}`), ['0,petal_length', '0,sepal_length', '1,sepal_length', '2,petal_width', '2,sepal_width',
+    '3,petal_width', '3,sepal_width', '4,petal_length', '4,petal_width', '4,sepal_length', '4,sepal_width',
+    '5,petal_length', '5,petal_width', '5,sepal_length', '5,sepal_width', '6,__proto__', '6,petal_length', '6,petal_width']);
+  // (an own "__proto__" key stays one, also in copies)
+  assert.deepEqual(errors.filter((e) => e.loc[0] === 6).map((e) => [e.type, Object.keys(e.input)]),
+    [['extra_forbidden', ['a']], ...[1, 2].map(() => ['missing', ['__proto__', 'sepal_length', 'sepal_width']])]);
+  const ge = errors.filter((e) => e.type === 'greater_than_equal');
+  assert.equal(ge.length, 3);
+  for (const e of ge) assert.deepEqual(Object.keys(e), ['type', 'loc', 'msg', 'input', 'ctx']);
+  assert.deepEqual(Object.keys(errors.find((e) => e.type === 'float_type')), ['type', 'loc', 'msg', 'input']);
+  // Errors that repeat a ctx or an input share no object: changing one leaves the others as they were.
+  ge[0].ctx.ge = 99;
+  ge[0].loc.push('x');
+  const missing = errors.filter((e) => e.type === 'missing' && e.loc[0] === 4);
+  missing[0].input.sepal_length = 'changed';
+  const nested = errors.filter((e) => e.loc[1] === 'petal_length' && e.loc[0] >= 4);
+  nested[0].input.nested.push(3);
+  assert.deepEqual([ge[1].ctx, ge[2].ctx, ge[1].loc], [{ ge: 0 }, { ge: 0 }, [0, 'sepal_length']]);
+  assert.equal(missing[1].input.sepal_length, 'größe');
+  assert.deepEqual(nested[1].input, { nested: [1, 'two'] });
+  model.dispose();
+});
+
 test('a batch above limits.maxBatch runs in chunks with results identical to one run', async () => {
   const whole = await loadModel(`${base}/iris.onnx`);
   const embedded = whole.schema.document;

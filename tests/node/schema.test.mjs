@@ -23,8 +23,10 @@ test('a record that does not fit gets every error, shaped like Pydantic v2', asy
   assert.deepEqual(byField.petal_length, {
     type: 'greater_than_equal', loc: ['petal_length'], msg: 'Input should be greater than or equal to 0', input: -1, ctx: { ge: 0 },
   });
+  assert.deepEqual(Object.keys(byField.petal_length), ['type', 'loc', 'msg', 'input', 'ctx']);  // Pydantic's order
   assert.equal(byField.petal_width.type, 'missing');
   assert.equal(byField.petal_width.msg, 'Field required');
+  assert.deepEqual(byField.petal_width.input, { sepal_length: 5.1, sepal_width: 'wide', petal_length: -1, color: 'red' });
   assert.equal(byField.sepal_width.type, 'float_type');
   assert.equal(byField.color.type, 'extra_forbidden');
   schema.dispose();

@@ -13,7 +13,7 @@ type CoreResult<T> = T | CoreFailure;
 
 /** A native compiled schema (Embind object: must be delete()d). */
 export interface CoreSchema {
-  validate(valueJson: string): CoreResult<unknown>;
+  validate(valueJson: string): CoreResult<ExportedErrors>;
   delete(): void;
 }
 
@@ -21,7 +21,7 @@ export interface CoreSchema {
 interface PackedBatchSource {
   packJson(text: string): CoreResult<Float64Array>;
   packColumns(rows: number, columns: unknown[], nonObjects: unknown): CoreResult<Float64Array>;  // Embind: pass all 3
-  packErrors(): CoreResult<ValidationErrorItem[]>;
+  packErrors(): CoreResult<ExportedErrors>;
   packStrings(tensor: number): CoreResult<string[]>;
 }
 
@@ -79,6 +79,52 @@ async function instantiate(): Promise<CoreModule> {
   return glue.default({ wasmBinary: decodeBase64(wasm.default) });
 }
 
+/**
+ * Validation errors as the core exports them (bindings/interop.h, export_errors): the JSON text of
+ * the distinct values they name, and numbers that say which, per error.
+ */
+export type ExportedErrors = [values: string, numbers: Float64Array];
+
+/** The Pydantic-shaped error objects, keys in Pydantic's order; each error has its own objects. */
+export function readErrors([text, n]: ExportedErrors): ValidationErrorItem[] {
+  const values = JSON.parse(text) as unknown[];
+  const taken = new Uint8Array(values.length);
+  // An object or array value is the first error's that names it; later ones get copies.
+  const take = (i: number): unknown => {
+    const value = values[i];
+    if (value === null || typeof value !== 'object') return value;
+    if (!taken[i]) {
+      taken[i] = 1;
+      return value;
+    }
+    return copyJson(value);
+  };
+  const errors: ValidationErrorItem[] = [];
+  for (let at = 0; at < n.length;) {
+    const type = values[n[at]] as string, msg = values[n[at + 1]] as string;
+    const loc: (string | number)[] = new Array(n[at + 2]);
+    at += 3;
+    for (let k = 0; k < loc.length; k++, at++) loc[k] = n[at] >= 0 ? n[at] : values[-1 - n[at]] as string;
+    const input = n[at] === 0 ? n[at + 1] : take(n[at + 1]);
+    const ctx = n[at + 2];
+    at += 3;
+    errors.push(ctx < 0 ? { type, loc, msg, input } : { type, loc, msg, input, ctx: take(ctx) as Record<string, unknown> });
+  }
+  return errors;
+}
+
+function copyJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    // (an assignment to "__proto__" would set the prototype; JSON.parse makes it an own key)
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copyJson(v), writable: true, enumerable: true, configurable: true });
+    else out[key] = copyJson(v);
+  }
+  return out;
+}
+
 /** The shared core module, instantiated on first use. */
 export function loadCore(): Promise<CoreModule> {
   core ??= instantiate();
@@ -105,7 +151,7 @@ export interface PackedBatch { records: number; tensors: PackedTensor[]; rowMap:
 export function readPacked(core: CoreModule, source: PackedBatchSource, summary: Float64Array,
   inputs: readonly PackedInput[]): PackedBatch {
   const s = summary.slice();  // the view would not survive the calls below
-  const errors = s[3] > 0 ? unwrap(source.packErrors()) : [];
+  const errors = s[3] > 0 ? readErrors(unwrap(source.packErrors())) : [];
   const tensors: PackedTensor[] = [];
   const places: number[] = [];
   for (let i = 0, at = 5; i < s[4]; i++) {

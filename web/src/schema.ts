@@ -1,4 +1,4 @@
-import { loadCore, unwrap, type CoreSchema } from './core.js';
+import { loadCore, readErrors, unwrap, type CoreSchema } from './core.js';
 import { OnnxPredictError } from './errors.js';
 
 /** One validation error, shaped like an entry of Pydantic v2's `ValidationError.errors()`. */
@@ -47,7 +47,7 @@ export class CompiledSchema {
       throw new OnnxPredictError('invalid_argument', `the value cannot be serialized to JSON: ${(error as Error).message}`);
     }
     if (text === undefined) throw new OnnxPredictError('invalid_argument', 'the value has no JSON form (undefined or a function)');
-    return unwrap(this.#native.validate(text)) as ValidationErrorItem[];
+    return readErrors(unwrap(this.#native.validate(text)));
   }
 
   /** Frees the native schema. Idempotent. */
