@@ -222,13 +222,13 @@ struct ColumnCopy {
 };
 
 // Validation errors as they cross to JS, where web/src/core.ts (readErrors) builds the
-// Pydantic-shaped objects: [values, numbers]. `values` is the JSON text of an array of the
-// distinct values the errors name (type and msg texts, loc keys, inputs other than finite numbers,
-// ctx objects), each once; `numbers` is a Float64Array holding, per error: the type's and the msg's
-// value index, the loc's length and items (an array index as itself, a key as -1 - its value
-// index), the input (0 and the number itself, or 1 and a value index), and the ctx's value index
-// (-1: none). Dumping every error as a JSON object for JS to parse cost about 2.5 µs per error
-// (iris, half the records invalid); most of an error's text repeats from error to error.
+// Pydantic-shaped objects: [values, numbers]. `values` is the JSON text of an array of the values
+// the errors name: each distinct text once (types, msgs, loc keys, string inputs), and each
+// object, array, boolean or null input or ctx at each use. `numbers` is a Float64Array holding, per
+// error: the type's and the msg's value index, the loc's length and items (an array index as
+// itself, a key as -1 - its value index), the input (0 and the number itself, or 1 and a value
+// index), and the ctx's value index (-1: none). Dumping every error as a JSON object for JS to
+// parse cost about 2.5 µs per error (iris, half the records invalid).
 val export_errors(std::span<const onnx_predict::schema::ValidationError> errors);
 
 // A packer's batches as JS reads them (web/src/core.ts, readPacked): numbers in a heap view

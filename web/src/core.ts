@@ -81,48 +81,28 @@ async function instantiate(): Promise<CoreModule> {
 
 /**
  * Validation errors as the core exports them (bindings/interop.h, export_errors): the JSON text of
- * the distinct values they name, and numbers that say which, per error.
+ * the values they name, and numbers that say which, per error.
  */
 export type ExportedErrors = [values: string, numbers: Float64Array];
 
-/** The Pydantic-shaped error objects, keys in Pydantic's order; each error has its own objects. */
+/**
+ * The Pydantic-shaped error objects, keys in Pydantic's order. Every object in them is its own:
+ * the core sends an object value once per use.
+ */
 export function readErrors([text, n]: ExportedErrors): ValidationErrorItem[] {
   const values = JSON.parse(text) as unknown[];
-  const taken = new Uint8Array(values.length);
-  // An object or array value is the first error's that names it; later ones get copies.
-  const take = (i: number): unknown => {
-    const value = values[i];
-    if (value === null || typeof value !== 'object') return value;
-    if (!taken[i]) {
-      taken[i] = 1;
-      return value;
-    }
-    return copyJson(value);
-  };
   const errors: ValidationErrorItem[] = [];
   for (let at = 0; at < n.length;) {
     const type = values[n[at]] as string, msg = values[n[at + 1]] as string;
     const loc: (string | number)[] = new Array(n[at + 2]);
     at += 3;
     for (let k = 0; k < loc.length; k++, at++) loc[k] = n[at] >= 0 ? n[at] : values[-1 - n[at]] as string;
-    const input = n[at] === 0 ? n[at + 1] : take(n[at + 1]);
+    const input = n[at] === 0 ? n[at + 1] : values[n[at + 1]];
     const ctx = n[at + 2];
     at += 3;
-    errors.push(ctx < 0 ? { type, loc, msg, input } : { type, loc, msg, input, ctx: take(ctx) as Record<string, unknown> });
+    errors.push(ctx < 0 ? { type, loc, msg, input } : { type, loc, msg, input, ctx: values[ctx] as Record<string, unknown> });
   }
   return errors;
-}
-
-function copyJson(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copyJson);
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    // (an assignment to "__proto__" would set the prototype; JSON.parse makes it an own key)
-    if (key === '__proto__') Object.defineProperty(out, key, { value: copyJson(v), writable: true, enumerable: true, configurable: true });
-    else out[key] = copyJson(v);
-  }
-  return out;
 }
 
 /** The shared core module, instantiated on first use. */
