@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (npm run bench) and records them in bench/results.json and bench/README.md:
-#   scripts/bench.sh [--no-build] [section...]      sections: model-info packer pipelines load wide (default: all)
+#   scripts/bench.sh [--no-build] [section...]      sections: model-info packer pipelines invalid load wide (default: all)
 # Each section is a function below that prepares its inputs and runs bench/<section>.mjs, which
 # writes its own key of results.json and its own block of README.md. Figures, never a pass/fail
 # gate: the script fails only when a benchmark cannot run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_sections=(model-info packer pipelines load wide)
+all_sections=(model-info packer pipelines invalid load wide)
 build=1
 sections=()
 for arg in "$@"; do
@@ -55,6 +55,11 @@ section_pipelines() {
   node bench/pipelines.mjs --command "npm run bench"
 }
 
+# Invalid records: a batch's cost as its share of invalid records grows, against hand-written JS.
+section_invalid() {
+  node bench/invalid.mjs --command "npm run bench"
+}
+
 # Load time against InferenceSession.create, the package's size, memory over 10,000 batches.
 section_load() {
   node --expose-gc bench/load.mjs --command "npm run bench"
@@ -72,6 +77,7 @@ for section in "${sections[@]}"; do
     model-info) section_model_info ;;
     packer) section_packer ;;
     pipelines) section_pipelines ;;
+    invalid) section_invalid ;;
     load) section_load ;;
     wide) section_wide ;;
     *) echo "unknown section: $section (known: ${all_sections[*]})" >&2; exit 2 ;;

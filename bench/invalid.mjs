@@ -1,0 +1,112 @@
+// Invalid records: what a batch costs as its share of invalid records grows, written to
+// results.json key `invalid` and its README block. iris, 10,000 records made by JSON.parse (as a
+// fetch would give them); an invalid record has one of three faults in turn: a value below its
+// minimum, a string for a number, a missing field. For each share of invalid records, interleaved
+// repetition by repetition (median of the timed repetitions, after warm-up):
+//   C  the hand-written pipeline of bench/pipelines.mjs (ajv with allErrors, keeping ajv's errors)
+//   D  predictBatch(records, { onInvalid: 'skip' }): results for the valid records, Pydantic-shaped
+//      errors for the others
+//   node bench/invalid.mjs [--quick]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import * as ort from 'onnxruntime-web/wasm';
+import { loadModel } from 'onnx-predict';
+
+import { handWritten } from './handwritten.mjs';
+import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
+
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, command: { type: 'string', default: 'node bench/invalid.mjs' } },
+});
+const N = 10_000;
+const SHARES = [0, 0.01, 0.1, 0.5, 1];
+const REPS = args.quick ? 3 : 9;
+const WARMUPS = args.quick ? 2 : 10;
+ort.env.wasm.numThreads = 1;
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const bytes = readFileSync(new URL('../models/iris.onnx', import.meta.url));
+const reference = JSON.parse(readFileSync(new URL('../models/iris.reference.json', import.meta.url), 'utf8'));
+const model = await loadModel(bytes);
+const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+const c = handWritten(session, model.schema.document);
+
+const faults = [
+  (r) => ({ ...r, petal_width: -1 }),
+  (r) => ({ ...r, sepal_length: 'n/a' }),
+  ({ sepal_width: _, ...r }) => r,
+];
+function makeRecords(share) {
+  const every = share > 0 ? Math.round(1 / share) : 0;
+  let invalid = 0;
+  const records = Array.from({ length: N }, (_, i) => {
+    const record = reference.cases[i % reference.cases.length].input;
+    return JSON.parse(JSON.stringify(every > 0 && i % every === 0 ? faults[invalid++ % faults.length](record) : record));
+  });
+  return { records, invalid };
+}
+
+const rows = [];
+for (const share of SHARES) {
+  const { records, invalid } = makeRecords(share);
+  const pipelines = {
+    C: async () => {
+      const { feeds, valid, errors } = c.pack(records);
+      return { results: valid.length ? c.decode(await session.run(feeds), valid.length) : [], errors };
+    },
+    D: () => model.predictBatch(records, { onInvalid: 'skip' }),
+  };
+  // Both skip the same records and report each of them.
+  const [fromC, fromD] = [await pipelines.C(), await pipelines.D()];
+  const failed = new Set(fromD.errors.map((e) => e.loc[0]));
+  if (fromC.results.length !== N - invalid || fromD.results.length !== N - invalid || fromC.errors.length !== invalid || failed.size !== invalid) {
+    throw new Error(`share ${share}: C kept ${fromC.results.length}, D ${fromD.results.length} of ${N} records with ${invalid} invalid`);
+  }
+  const samples = { C: [], D: [] };
+  for (let rep = 0; rep < WARMUPS + REPS; rep++) {
+    for (const [key, run] of Object.entries(pipelines)) {
+      const start = process.hrtime.bigint();
+      await run();
+      if (rep >= WARMUPS) samples[key].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  const ms = { C: median(samples.C), D: median(samples.D) };
+  const row = {
+    invalid_share: share, invalid_records: invalid, errors: fromD.errors.length,
+    C_ms: Number(ms.C.toFixed(3)), D_ms: Number(ms.D.toFixed(3)),
+    C_records_per_s: Math.round(N / (ms.C / 1000)), D_records_per_s: Math.round(N / (ms.D / 1000)),
+    D_over_C: Number((ms.C / ms.D).toFixed(2)),
+  };
+  rows.push(row);
+  console.error(`  iris, ${(share * 100).toFixed(0)}% invalid: C ${ms.C.toFixed(2)} ms, D ${ms.D.toFixed(2)} ms`);
+}
+
+const result = { machine: machine(), model: 'iris', records: N, reps: REPS, rows };
+writeResults('invalid', result);
+
+const fmt = (n) => n.toLocaleString('en');
+const usPerInvalid = (r, key) => (r.invalid_records ? ((r[`${key}_ms`] - rows[0][`${key}_ms`]) * 1000 / r.invalid_records).toFixed(2) : '–');
+writeReadmeSection('invalid', `
+## Invalid records
+
+\`${args.command}\` (bench/invalid.mjs): iris, ${fmt(N)} records made by JSON.parse, with a share of
+invalid records (in turn a value below its minimum, a string for a number, a missing field).
+**C** is the hand-written pipeline (ajv with allErrors, keeping ajv's errors); **D** is
+\`predictBatch(records, { onInvalid: 'skip' })\`, which reports Pydantic-shaped errors. Median of
+${REPS} interleaved repetitions. "Per invalid record" is the batch's time over the all-valid
+batch's, per invalid record.
+
+${machineMarkdown(result.machine)}
+
+| Invalid | Errors (D) | C ms | D ms | C records/s | D records/s | D/C | C µs per invalid record | D µs per invalid record |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.map((r) => `| ${(r.invalid_share * 100).toFixed(0)}% | ${fmt(r.errors)} | ${r.C_ms} | ${r.D_ms} | ${fmt(r.C_records_per_s)} | ${fmt(r.D_records_per_s)} | ${r.D_over_C} | ${usPerInvalid(r, 'C')} | ${usPerInvalid(r, 'D')} |`).join('\n')}
+`);
+console.log(rows.map((r) => `  ${(r.invalid_share * 100).toFixed(0).padStart(3)}% invalid  D/C ${r.D_over_C}`).join('\n'));
+model.dispose();
+await session.release();
