@@ -10,7 +10,7 @@ namespace onnx_predict::bindings {
 val export_errors(std::span<const onnx_predict::schema::ValidationError> errors) {
   constexpr auto kReplace = nlohmann::json::error_handler_t::replace;  // model strings need not be valid UTF-8
   std::string values = "[";
-  double count = 0;
+  size_t count = 0;
   auto add = [&](const std::string& json_text) {
     if (count > 0) values += ',';
     values += json_text;
@@ -18,14 +18,17 @@ val export_errors(std::span<const onnx_predict::schema::ValidationError> errors)
   };
   // A text is a value once (keys view the errors' own strings); an object, array, boolean or null
   // is a value of its own at each use, so every error gets its own objects from JSON.parse.
-  std::unordered_map<std::string_view, double> texts;
+  std::unordered_map<std::string_view, size_t> texts;  // (the instantiation schema::fields_by_name has)
   auto text_index = [&](const std::string& s) {
-    auto [it, added] = texts.try_emplace(s, count);
-    if (added) add(nlohmann::json(s).dump(-1, ' ', false, kReplace));
-    return it->second;
+    auto it = texts.find(s);
+    if (it == texts.end()) {
+      it = texts.emplace(s, count).first;
+      add(nlohmann::json(s).dump(-1, ' ', false, kReplace));
+    }
+    return static_cast<double>(it->second);
   };
   auto value_index = [&](const nlohmann::json& j) {
-    return j.is_string() ? text_index(j.get_ref<const std::string&>()) : add(j.dump(-1, ' ', false, kReplace));
+    return j.is_string() ? text_index(j.get_ref<const std::string&>()) : static_cast<double>(add(j.dump(-1, ' ', false, kReplace)));
   };
   std::vector<double> numbers;
   for (const auto& e : errors) {
