@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-export { startStaticServer } from '../../scripts/static-server.mjs';
+export { ISOLATION_HEADERS, startStaticServer } from '../../scripts/static-server.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'build/browser-artifacts');

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { loadModel } from 'onnx-predict';
 
 import { irisRecords } from '../iris-records.mjs';
-import { launchBrowser, openPage, screenshot, startStaticServer } from './harness.mjs';
+import { ISOLATION_HEADERS, launchBrowser, openPage, screenshot, startStaticServer } from './harness.mjs';
 
 const irisBytes = readFileSync(new URL('../../models/iris.onnx', import.meta.url));
 let server;
@@ -54,6 +54,29 @@ test('<script> tag: predictions equal the Node package, bit for bit, with the sa
   assert.deepEqual(page.pageErrors, []);
   await screenshot(page, 'package-script-tag');
   await page.close();
+});
+
+test("a Content-Security-Policy without 'unsafe-eval': the package loads and predicts the same", async () => {
+  // Only WebAssembly compilation is allowed ('wasm-unsafe-eval', which ONNX Runtime needs too):
+  // the core's glue must not generate code, and the generated record readers and result builders
+  // fall back to their generic code.
+  const strict = await startStaticServer({
+    routes: { '/dist/': 'dist', '/models/': 'models', '/pages/': 'tests/browser/pages' },
+    headers: { ...ISOLATION_HEADERS, 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'" },
+  });
+  const page = await openPage(browser.context, `${strict.url}/pages/csp.html`);
+  try {
+    await page.evaluate((records) => window.postMessage({ type: 'predict', url: '/models/iris.onnx', records }, '*'), batch);
+    await page.waitForFunction(() => window.answer !== undefined);
+    const answer = await page.evaluate(() => window.answer);
+    assert.equal(answer.codeGeneration, 'refused');
+    assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+    assert.deepEqual(answer.prediction, await inNode(batch));
+    assert.deepEqual(page.pageErrors, []);
+  } finally {
+    await page.close();
+    await strict.close();
+  }
 });
 
 test('classic Web Worker: importScripts() of the bundle finds every wasm file and predicts the same', async () => {
