@@ -2,7 +2,7 @@
 //   load     bytes → a ready Model (loadModel: sniff, read, schema, ORT session, self-check) against
 //            ort.InferenceSession.create on the same bytes; warm (one process, alternating,
 //            median of `reps`) and fresh (a new Node process per sample: import + compile + load)
-//   size     the package's own wasm and glue, raw and gzip -9, as built and as shipped (base64
+//   size     the package's own wasm and glue, raw and gzip -9, as built and as shipped (gzip -9, base64
 //            inside dist/wasm/onnx-predict-core-wasm.js), next to ONNX Runtime Web's wasm
 //   memory   RSS and wasm heap over 10,000 predictBatch calls of 100 records (iris)
 //   node bench/load.mjs [--quick]
@@ -178,7 +178,7 @@ ${load.map((r) => `| ${r.model} | ${kib(r.bytes)} | ${r.warm.package_ms.toFixed(
 | --- | --- | ---: | ---: |
 ${sizeRow('core wasm (as built)', size.core_wasm)}
 ${sizeRow('core glue', size.core_glue)}
-${sizeRow('core wasm as shipped (base64 module)', size.core_wasm_shipped_base64)}
+${sizeRow('core wasm as shipped (gzip -9, base64 module)', size.core_wasm_shipped_base64)}
 ${sizeRow('\`<script>\` bundle (everything but ORT\'s wasm)', size.script_bundle)}
 ${sizeRow('ORT Web wasm', size.ort_wasm)}
 ${sizeRow('ORT Web wasm-only bundle (JS)', size.ort_glue)}

@@ -4,7 +4,7 @@
 #   dist/index.cjs              CommonJS entry for require()
 #   dist/onnx-predict.min.js    classic script (global OnnxPredict) for <script> tags and workers,
 #                               with ONNX Runtime Web's wasm beside it in dist/ort/
-# The core's .wasm is embedded as base64 (dist/wasm/onnx-predict-core-wasm.js): nothing to locate.
+# The core's .wasm is embedded gzipped, as base64 (dist/wasm/onnx-predict-core-wasm.js): nothing to locate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh wasm
@@ -13,8 +13,9 @@ mkdir -p dist/wasm dist/ort
 cp build/wasm/onnx-predict-core.js dist/wasm/onnx-predict-core.cjs
 node -e '
   const fs = require("node:fs");
-  const wasm = fs.readFileSync("build/wasm/onnx-predict-core.wasm").toString("base64");
-  fs.writeFileSync("dist/wasm/onnx-predict-core-wasm.js", "// The onnx-predict core (.wasm), base64.\nexport default \"" + wasm + "\";\n");'
+  const zlib = require("node:zlib");
+  const wasm = zlib.gzipSync(fs.readFileSync("build/wasm/onnx-predict-core.wasm"), { level: 9 }).toString("base64");
+  fs.writeFileSync("dist/wasm/onnx-predict-core-wasm.js", "// The onnx-predict core (.wasm), gzip -9, base64.\nexport default \"" + wasm + "\";\n");'
 cp web/src/wasm/onnx-predict-core.d.cts web/src/wasm/onnx-predict-core-wasm.d.ts dist/wasm/
 node_modules/.bin/tsc -p web/tsconfig.json
 esbuild=(node_modules/.bin/esbuild --bundle --log-level=error)

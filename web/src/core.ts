@@ -2,6 +2,7 @@
 // (a value, or a failure: an Error with the code and details) into values or thrown
 // OnnxPredictErrors. The raw module stays here.
 import { OnnxPredictError, type OnnxPredictErrorCode, type OnnxPredictErrorDetails } from './errors.js';
+import { importNode } from './node-modules.js';
 import type { ValidationErrorItem } from './schema.js';
 
 /** A failed core call (bindings/interop.h, error_result). */
@@ -56,10 +57,13 @@ export interface CoreModule {
   HEAPU8: Uint8Array;
 }
 
-// The core's wasm travels inside the package as base64 (dist/wasm/onnx-predict-core-wasm.js,
-// written by scripts/build-package.sh) and is handed to the glue as wasmBinary. Nothing is
+// The core's wasm travels inside the package gzipped, as base64 (dist/wasm/onnx-predict-core-wasm.js,
+// written by scripts/build-package.sh), and is handed to the glue as wasmBinary. Nothing is
 // fetched or located: the same code works in Node (ESM and require), bundlers (dev and build),
 // a <script> tag and Web Workers, and Emscripten 3.1.6's loader never fetch()es a file path.
+// Gzipped first, the string is 2.6x shorter to parse and decode, and about 25% smaller on the wire
+// (base64 of compressed bytes compresses less, but from far fewer bytes); the engine's own
+// DecompressionStream inflates it.
 function decodeBase64(text: string): Uint8Array {
   const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: string): Uint8Array } }).Buffer;
   if (NodeBuffer) return NodeBuffer.from(text, 'base64');
@@ -69,6 +73,16 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
+async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  // Node's zlib directly: its DecompressionStream and Response are JS over zlib, and their first
+  // use loaded more code than the inflate took (a fresh core load went 62 -> 115 ms).
+  if ((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node) {
+    return (await importNode('node:zlib')).gunzipSync(bytes);
+  }
+  const inflated = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(inflated).arrayBuffer());
+}
+
 let core: Promise<CoreModule> | undefined;
 
 // The glue and the base64 wasm (about 1 MB of JS) are imported on first use, not with the
@@ -76,7 +90,7 @@ let core: Promise<CoreModule> | undefined;
 // first load that parse overlaps ONNX Runtime's compilation of its own wasm (loadModel starts both).
 async function instantiate(): Promise<CoreModule> {
   const [glue, wasm] = await Promise.all([import('./wasm/onnx-predict-core.cjs'), import('./wasm/onnx-predict-core-wasm.js')]);
-  return glue.default({ wasmBinary: decodeBase64(wasm.default) });
+  return glue.default({ wasmBinary: await gunzip(decodeBase64(wasm.default)) });
 }
 
 /**

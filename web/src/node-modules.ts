@@ -6,6 +6,7 @@ interface NodeModules {
   'node:fs/promises': typeof import('node:fs/promises');
   'node:path': typeof import('node:path');
   'node:url': typeof import('node:url');
+  'node:zlib': typeof import('node:zlib');
 }
 
 export function importNode<K extends keyof NodeModules>(name: K): Promise<NodeModules[K]> {
