@@ -79,6 +79,22 @@ test("a Content-Security-Policy without 'unsafe-eval': the package loads and pre
   }
 });
 
+test('a browser without DecompressionStream gets runtime_unavailable, saying what is missing', async () => {
+  const page = await scriptPage();
+  const error = await page.evaluate(async () => {
+    delete window.DecompressionStream;
+    try {
+      await OnnxPredict.loadModel('/models/iris.onnx');
+      return null;
+    } catch (e) {
+      return { code: e.code, message: e.message };
+    }
+  });
+  assert.equal(error?.code, 'runtime_unavailable', JSON.stringify(error));
+  assert.match(error.message, /DecompressionStream/);
+  await page.close();
+});
+
 test('classic Web Worker: importScripts() of the bundle finds every wasm file and predicts the same', async () => {
   const page = await scriptPage();
   const reply = await page.evaluate((batch) => new Promise((resolve) => {

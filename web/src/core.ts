@@ -79,6 +79,10 @@ async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   if ((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node) {
     return (await importNode('node:zlib')).gunzipSync(bytes);
   }
+  if (typeof DecompressionStream === 'undefined') {
+    throw new OnnxPredictError('runtime_unavailable', 'this JavaScript engine has no DecompressionStream, which the core needs to start ' +
+      '(Chrome 80, Firefox 113, Safari 16.4 and later have it)');
+  }
   const inflated = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
