@@ -367,20 +367,6 @@ void FastColumnPlan::write_source(const Source& s, DType dtype, size_t r, uint8_
   for (size_t k = 0; k < s.width; ++k) store(dtype, k == category ? 1 : 0, out + k * size);
 }
 
-void FastColumnPlan::append_row(size_t r, std::vector<PackedTensor>& tensors) const {
-  for (size_t w = 0; w < writers_.size(); ++w) {
-    const Writer& writer = writers_[w];
-    TensorBytes& data = tensors[w].data;
-    size_t size = features::dtype_size(writer.dtype);
-    size_t at = data.size();
-    for (const Source& s : writer.sources) data.resize(data.size() + size * s.width);
-    for (const Source& s : writer.sources) {
-      write_source(s, writer.dtype, r, &data[at], size);
-      at += size * s.width;
-    }
-  }
-}
-
 bool FastColumnPlan::dense_numbers(const Writer& writer) {
   for (const Source& s : writer.sources) {
     if (s.encoding != FeatureColumn::Encoding::kValue || !s.column || !s.all_numbers) return false;
@@ -388,34 +374,54 @@ bool FastColumnPlan::dense_numbers(const Writer& writer) {
   return true;
 }
 
-void FastColumnPlan::write_all(size_t rows, std::vector<PackedTensor>& tensors) const {
+void FastColumnPlan::write(size_t rows, const std::vector<uint32_t>* keep, std::vector<PackedTensor>& tensors) const {
+  const size_t count = keep ? keep->size() : rows;
   for (size_t w = 0; w < writers_.size(); ++w) {
     const Writer& writer = writers_[w];
     size_t size = features::dtype_size(writer.dtype), width = 0;
     for (const Source& s : writer.sources) width += s.width;
     size_t stride = size * width;
     TensorBytes& data = tensors[w].data;
+    const bool floats = writer.dtype == DType::kFloat32 || writer.dtype == DType::kFloat64;
+    if (keep && !floats) {  // integers: only the kept rows (another row's value may not convert)
+      data.resize(count * stride);
+      size_t offset = 0;
+      for (const Source& s : writer.sources) {
+        uint8_t* out = data.data() + offset;
+        offset += size * s.width;
+        for (size_t k = 0; k < count; ++k) write_source(s, writer.dtype, (*keep)[k], out + k * stride, size);
+      }
+      continue;
+    }
+    // Floats: every row (any double converts), then, given `keep`, the kept rows move up over the
+    // others, one row copy each.
     data.resize(rows * stride);
     if (rows == 0) continue;  // (nothing to write, and an empty tensor's data() may be null)
-    const bool floats = writer.dtype == DType::kFloat32 || writer.dtype == DType::kFloat64;
     if (floats && dense_numbers(writer)) {  // the common case: one transposing pass
       std::vector<const double*> columns;
       for (const Source& s : writer.sources) columns.push_back(s.column->numbers.data());
       if (writer.dtype == DType::kFloat32) write_rows(columns.data(), width, rows, reinterpret_cast<float*>(data.data()));
       else write_rows(columns.data(), width, rows, reinterpret_cast<double*>(data.data()));
-      continue;
-    }
-    size_t offset = 0;
-    for (const Source& s : writer.sources) {
-      uint8_t* out = data.data() + offset;
-      offset += size * s.width;
-      if (s.encoding == FeatureColumn::Encoding::kValue && s.column && writer.dtype == DType::kFloat32) {  // the common cases, written tightly
-        write_floats<float>(*s.column, s.all_numbers, s.fallback, rows, out, stride);
-      } else if (s.encoding == FeatureColumn::Encoding::kValue && s.column && writer.dtype == DType::kFloat64) {
-        write_floats<double>(*s.column, s.all_numbers, s.fallback, rows, out, stride);
-      } else {
-        for (size_t r = 0; r < rows; ++r) write_source(s, writer.dtype, r, out + r * stride, size);
+    } else {
+      size_t offset = 0;
+      for (const Source& s : writer.sources) {
+        uint8_t* out = data.data() + offset;
+        offset += size * s.width;
+        if (s.encoding == FeatureColumn::Encoding::kValue && s.column && writer.dtype == DType::kFloat32) {  // the common cases, written tightly
+          write_floats<float>(*s.column, s.all_numbers, s.fallback, rows, out, stride);
+        } else if (s.encoding == FeatureColumn::Encoding::kValue && s.column && writer.dtype == DType::kFloat64) {
+          write_floats<double>(*s.column, s.all_numbers, s.fallback, rows, out, stride);
+        } else {
+          for (size_t r = 0; r < rows; ++r) write_source(s, writer.dtype, r, out + r * stride, size);
+        }
       }
+    }
+    if (keep) {
+      uint8_t* out = data.data();
+      for (size_t k = 0; k < count; ++k) {
+        if ((*keep)[k] != k) std::memcpy(out + k * stride, out + (*keep)[k] * stride, stride);  // (ascending: k < keep[k], apart)
+      }
+      data.resize(count * stride);
     }
   }
 }

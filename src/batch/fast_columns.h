@@ -32,10 +32,9 @@ class FastColumnPlan {
   // valid[r] = 1 when record r passes every field check (and has no forbidden extra key).
   // Also records each enum field's value per row, which the writers read.
   void check(size_t rows, std::vector<uint8_t>& valid);
-  // Appends record r's row to each tensor (in bind order).
-  void append_row(size_t r, std::vector<PackedTensor>& tensors) const;
-  // Writes rows 0..rows-1 (all valid) column by column into tensors that are empty.
-  void write_all(size_t rows, std::vector<PackedTensor>& tensors) const;
+  // Writes rows column by column into tensors that are empty: all rows 0..rows-1 (every one
+  // valid), or, given `keep`, the rows it lists (ascending: after check, the valid ones).
+  void write(size_t rows, const std::vector<uint32_t>* keep, std::vector<PackedTensor>& tensors) const;
 
  private:
   static constexpr uint32_t kNoValue = UINT32_MAX;  // an enum field absent or null in a row

@@ -433,18 +433,23 @@ const PackedBatch& Packer::pack_columns(size_t rows, std::span<const ColumnView>
     all_valid = static_cast<size_t>(std::count(s.fast_valid.begin(), s.fast_valid.end(), uint8_t{1})) == rows;
   }
   if (all_valid) {
-    fast->write_all(rows, s.batch.tensors);
+    fast->write(rows, nullptr, s.batch.tensors);
     s.batch.row_map.resize(rows);
     for (size_t r = 0; r < rows; ++r) s.batch.row_map[r] = static_cast<uint32_t>(r);
   } else {
+    // The valid records column by column (appending them row by row cost about 4 us per invalid
+    // record at 1% invalid), then the general path for the others, which reports their errors.
     for (size_t r = 0; r < rows; ++r) {
-      if (s.fast_valid[r]) {
-        fast->append_row(r, s.batch.tensors);
-        s.batch.row_map.push_back(static_cast<uint32_t>(r));
-      } else {
-        general_row(r);  // reports the record's errors
-      }
+      if (s.fast_valid[r]) s.batch.row_map.push_back(static_cast<uint32_t>(r));
     }
+    const size_t valid = s.batch.row_map.size();
+    fast->write(rows, &s.batch.row_map, s.batch.tensors);
+    for (size_t r = 0; r < rows; ++r) {
+      if (!s.fast_valid[r]) general_row(r);
+    }
+    // The check is exact: a record it fails has errors, so the general path packs none of them
+    // (one packed here would sit after the others, out of record order).
+    if (s.batch.row_map.size() != valid) throw Error(ErrorCode::kInternal, "the fast column check failed a valid record");
   }
   s.end_batch();
   return s.batch;
