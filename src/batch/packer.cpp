@@ -437,8 +437,9 @@ const PackedBatch& Packer::pack_columns(size_t rows, std::span<const ColumnView>
     s.batch.row_map.resize(rows);
     for (size_t r = 0; r < rows; ++r) s.batch.row_map[r] = static_cast<uint32_t>(r);
   } else {
-    // The valid records column by column (appending them row by row cost about 4 us per invalid
-    // record at 1% invalid), then the general path for the others, which reports their errors.
+    // The valid records column by column (appended row by row, an iris batch with 1% invalid
+    // records took 20-30 ns more per record), then the general path for the others, which
+    // reports their errors.
     for (size_t r = 0; r < rows; ++r) {
       if (s.fast_valid[r]) s.batch.row_map.push_back(static_cast<uint32_t>(r));
     }
