@@ -14,7 +14,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import { loadModel } from 'onnx-predict';
 
 import { handWritten } from './handwritten.mjs';
-import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
+import { machine, machineMarkdown, median, writeReadmeSection, writeResults } from './report.mjs';
 
 const { values: args } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, command: { type: 'string', default: 'node bench/invalid.mjs' } },
@@ -25,10 +25,6 @@ const REPS = args.quick ? 3 : 9;
 const WARMUPS = args.quick ? 2 : 10;
 ort.env.wasm.numThreads = 1;
 
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const bytes = readFileSync(new URL('../models/iris.onnx', import.meta.url));
 const reference = JSON.parse(readFileSync(new URL('../models/iris.reference.json', import.meta.url), 'utf8'));

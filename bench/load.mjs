@@ -17,7 +17,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import { loadModel } from 'onnx-predict';
 
 import { loadCore } from '../dist/core.js';
-import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
+import { machine, machineMarkdown, median, writeReadmeSection, writeResults } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MODELS = join(ROOT, 'models');
@@ -30,10 +30,6 @@ const FRESH_REPS = args.quick ? 3 : 7;
 const BATCHES = args.quick ? 1000 : 10_000;
 ort.env.wasm.numThreads = 1;
 
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
 // ---- load ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 //   node bench/packer.mjs --native build/bench/bench_packer --decode build/bench/bench_decode [--n 10000] [--command "npm run bench"]
 import { spawnSync } from 'node:child_process';
 import { loadCore, readPacked, unwrap } from '../dist/core.js';
-import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
+import { machine, machineMarkdown, median, writeReadmeSection, writeResults } from './report.mjs';
 
 const REPS = 21;
 const TARGET_NATIVE_COLUMNS_4 = 20e6;  // records/s, 4-feature columnar path, native
@@ -44,11 +44,6 @@ function* values(seed) {
     x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
     yield Math.round(((x >>> 0) / 2 ** 32) * 10000) / 100;
   }
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 function measure(n, fn) {

@@ -23,7 +23,7 @@ import { loadModel } from 'onnx-predict';
 
 import { rowsOf } from '../tests/result-columns.mjs';
 import { handWritten } from './handwritten.mjs';
-import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
+import { machine, machineMarkdown, median, writeReadmeSection, writeResults } from './report.mjs';
 
 const MODELS = fileURLToPath(new URL('../models/', import.meta.url));
 const { values: args } = parseArgs({
@@ -51,12 +51,6 @@ const MIN_SAMPLE_RECORDS = 1000;  // small N: a timed sample repeats the call un
 ort.env.wasm.numThreads = 1;
 
 // ---- the benchmark ----------------------------------------------------------------------------
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** Fresh record objects (as parsed JSON would give), cycling through the held-out cases. */
 function makeRecords(cases, n) {

@@ -1,5 +1,5 @@
-// Shared by the benchmark sections (bench/<section>.mjs): the machine a run happened on, and
-// writing a section's figures into bench/results.json and bench/README.md without touching the
+// Shared by the benchmark sections (bench/<section>.mjs): the median of timings, the machine a run
+// happened on, and writing a section's figures into bench/results.json and bench/README.md without touching the
 // other sections' entries.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,12 @@ function firstLine(command, args) {
   } catch {
     return 'unavailable';
   }
+}
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** nproc, CPU model, memory, OS, Node and compiler versions. */

@@ -16,7 +16,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import { loadModel } from 'onnx-predict';
 
 import { loadCore } from '../dist/core.js';
-import { machine, machineMarkdown, writeReadmeSection, writeResults } from './report.mjs';
+import { machine, machineMarkdown, median, writeReadmeSection, writeResults } from './report.mjs';
 
 const { values: args } = parseArgs({
   options: { models: { type: 'string' }, quick: { type: 'boolean', default: false },
@@ -28,10 +28,6 @@ const REPS = args.quick ? 5 : 15;
 const WARMUPS = 10;  // runs before timing: V8 optimizes the generated reader of a wide record after several batches
 ort.env.wasm.numThreads = 1;
 
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const fieldNames = (n) => Array.from({ length: n }, (_, i) => `feature_${String(i).padStart(4, '0')}`);
 
