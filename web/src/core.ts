@@ -64,26 +64,21 @@ export interface CoreModule {
 // Gzipped first, the string is 2.6x shorter to parse and decode, and about 25% smaller on the wire
 // (base64 hides redundancy from gzip: of the raw wasm it cost 79 KiB more than the wasm gzipped;
 // of the gzipped wasm, 0.9 KiB). Node's zlib or the browser's DecompressionStream inflates it.
-function decodeBase64(text: string): Uint8Array {
-  const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: string): Uint8Array } }).Buffer;
-  if (NodeBuffer) return NodeBuffer.from(text, 'base64');
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  // Node's zlib directly: its DecompressionStream and Response are JS over zlib, and their first
-  // use loaded more code than the inflate took (a fresh core load went 62 -> 115 ms).
-  if ((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node) {
-    return (await importNode('node:zlib')).gunzipSync(bytes);
+async function coreWasm(base64: string): Promise<Uint8Array> {
+  const node = globalThis as { process?: { versions?: { node?: string } }; Buffer?: { from(text: string, encoding: string): Uint8Array } };
+  if (node.process?.versions?.node && node.Buffer) {
+    // Node's zlib directly: its DecompressionStream and Response are JS over zlib, and their first
+    // use loaded more code than the inflate took (a fresh core load went 62 -> 115 ms).
+    return (await importNode('node:zlib')).gunzipSync(node.Buffer.from(base64, 'base64'));
   }
   if (typeof DecompressionStream === 'undefined') {
     throw new OnnxPredictError('runtime_unavailable', 'this JavaScript engine has no DecompressionStream, which the core needs to start ' +
       '(Chrome 80, Firefox 113, Safari 16.4 and later have it)');
   }
-  const inflated = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
@@ -94,7 +89,7 @@ let core: Promise<CoreModule> | undefined;
 // first load that parse overlaps ONNX Runtime's compilation of its own wasm (loadModel starts both).
 async function instantiate(): Promise<CoreModule> {
   const [glue, wasm] = await Promise.all([import('./wasm/onnx-predict-core.cjs'), import('./wasm/onnx-predict-core-wasm.js')]);
-  return glue.default({ wasmBinary: await gunzip(decodeBase64(wasm.default)) });
+  return glue.default({ wasmBinary: await coreWasm(wasm.default) });
 }
 
 /**
