@@ -18,6 +18,7 @@ import { loadModel } from 'onnx-predict';
 
 import { loadCore } from '../dist/core.js';
 import { machine, machineMarkdown, median, writeReadmeSection, writeResults } from './report.mjs';
+import { warmLoad } from './warm-load.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MODELS = join(ROOT, 'models');
@@ -33,33 +34,6 @@ ort.env.wasm.numThreads = 1;
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
 // ---- load ------------------------------------------------------------------------------------
-
-// dispose() starts ORT's session release without waiting for it; a create timed while a release
-// is still pending took 2-3x as long (breast_cancer: 5.9 ms instead of 2.3), so each side's
-// release is let finish (one macrotask) before the other side is timed.
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-async function warmLoad(bytes) {
-  const ours = [];
-  const theirs = [];
-  for (let rep = 0; rep < WARM_REPS + WARM_UPS; rep++) {
-    let start = process.hrtime.bigint();
-    const model = await loadModel(bytes);
-    const oursMs = ms(start);
-    model.dispose();
-    await settle();
-    start = process.hrtime.bigint();
-    const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-    const theirsMs = ms(start);
-    await session.release();
-    await settle();
-    if (rep >= WARM_UPS) {
-      ours.push(oursMs);
-      theirs.push(theirsMs);
-    }
-  }
-  return { package_ms: median(ours), ort_create_ms: median(theirs) };
-}
 
 // A fresh Node process per sample: the clock starts before the first import, so module
 // compilation (ours and ORT's wasm) is included, as on a page's first load.
@@ -130,7 +104,7 @@ const models = readdirSync(MODELS).filter((f) => f.endsWith('.onnx')).sort();
 const load = [];
 for (const file of models) {
   const path = join(MODELS, file);
-  const row = { model: file.replace(/\.onnx$/, ''), bytes: statSync(path).size, warm: await warmLoad(readFileSync(path)), fresh: freshLoad(path) };
+  const row = { model: file.replace(/\.onnx$/, ''), bytes: statSync(path).size, warm: await warmLoad(readFileSync(path), { reps: WARM_REPS, warmups: WARM_UPS }), fresh: freshLoad(path) };
   load.push(row);
   console.error(`  load ${file}: warm ${row.warm.package_ms.toFixed(2)} vs ${row.warm.ort_create_ms.toFixed(2)} ms, fresh ${row.fresh.package_ms.toFixed(1)} vs ${row.fresh.ort_create_ms.toFixed(1)} ms`);
 }

@@ -17,6 +17,7 @@ import { loadModel } from 'onnx-predict';
 
 import { loadCore } from '../dist/core.js';
 import { machine, machineMarkdown, median, writeReadmeSection, writeResults } from './report.mjs';
+import { warmLoad } from './warm-load.mjs';
 
 const { values: args } = parseArgs({
   options: { models: { type: 'string' }, quick: { type: 'boolean', default: false },
@@ -28,7 +29,6 @@ const REPS = args.quick ? 5 : 15;
 const WARMUPS = 10;  // runs before timing: V8 optimizes the generated reader of a wide record after several batches
 ort.env.wasm.numThreads = 1;
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const fieldNames = (n) => Array.from({ length: n }, (_, i) => `feature_${String(i).padStart(4, '0')}`);
 
 const core = await loadCore();
@@ -46,20 +46,7 @@ for (const n of WIDTHS) {
     if (i >= WARMUPS) compile.push(performance.now() - start);
   }
 
-  const load = { package: [], ort: [] };
-  for (let i = 0; i < REPS + WARMUPS; i++) {
-    let start = performance.now();
-    const model = await loadModel(bytes);
-    const packageMs = performance.now() - start;
-    model.dispose();
-    await settle();
-    start = performance.now();
-    const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-    const ortMs = performance.now() - start;
-    await session.release();
-    await settle();
-    if (i >= WARMUPS) { load.package.push(packageMs); load.ort.push(ortMs); }
-  }
+  const load = await warmLoad(bytes, { reps: REPS, warmups: WARMUPS });
 
   const records = Array.from({ length: ROWS }, (_, r) =>
     JSON.parse(JSON.stringify(Object.fromEntries(names.map((f, i) => [f, ((r * 7 + i) % 100) / 10])))));
@@ -86,7 +73,7 @@ for (const n of WIDTHS) {
   const perValue = (key) => Number((median(times[key]) * 1e6 / (ROWS * n)).toFixed(2));
   const row = {
     fields: n, bytes: bytes.length, compile_ms: Number(median(compile).toFixed(3)),
-    load: { package_ms: Number(median(load.package).toFixed(3)), ort_create_ms: Number(median(load.ort).toFixed(3)) },
+    load: { package_ms: Number(load.package_ms.toFixed(3)), ort_create_ms: Number(load.ort_create_ms.toFixed(3)) },
     batch_ns_per_value: { A: perValue('A'), D: perValue('D'), E: perValue('E') },
   };
   rows.push(row);
