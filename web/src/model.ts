@@ -796,10 +796,11 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   corePromise.catch(() => {});    // (a failed download must not leave an unhandled rejection)
   const download = await downloadModel(source, options);
   const { bytes } = download;
-  // ONNX Runtime starts on the bytes as downloaded while the core starts and checks them: on a
-  // page's first load its wasm compiles meanwhile (bench/README.md, "Load"). Most models run as
-  // given; a rewritten one (ZipMap) gets a session of its own, and a refused file's early session,
-  // if ORT made one, is released unused.
+  // ONNX Runtime starts on the bytes as downloaded while the core's wasm compiles; the core reads
+  // the model once ORT's session exists. On a page's first load, reading it meanwhile (tens of ms
+  // of the core's first calls on the main thread) delayed ORT's session by more than it overlapped
+  // (docs/decisions.md). Most models run as given; a rewritten one (ZipMap) gets a session of its
+  // own, and a refused file's early session, if ORT made one, is released unused.
   const early = createSession(bytes, options);
   const releaseEarly = () => void early.then((s) => (s instanceof Error ? undefined : s.release()));
   let core: CoreModule;
@@ -807,6 +808,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   let runBytes: Uint8Array | null;
   let schemaText = '';
   try {
+    await early;  // never rejects: an ORT error is its value
     core = await corePromise;
     if (options.schema !== undefined) schemaText = typeof options.schema === 'string' ? options.schema : JSON.stringify(options.schema);
     predictor = unwrap(core.createPredictor(bytes, schemaText, options.rewriteZipMap ?? true));
