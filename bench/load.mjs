@@ -56,10 +56,11 @@ ort.env.wasm.numThreads = 1;
 const bytes = (await import('node:fs')).readFileSync(process.argv[1]);
 const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
 const t1 = performance.now();
-const arrays = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array };
+const typed = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array };
 const feeds = {};
 for (const f of JSON.parse(process.argv[2]).feeds) {
-  feeds[f.name] = new ort.Tensor(f.dtype, f.dtype === 'int64' ? BigInt64Array.from(f.data, BigInt) : arrays[f.dtype].from(f.data), f.dims);
+  const data = f.dtype === 'int64' ? BigInt64Array.from(f.data, BigInt) : f.dtype === 'string' ? f.data : typed[f.dtype].from(f.data);
+  feeds[f.name] = new ort.Tensor(f.dtype, data, f.dims);
 }
 await session.run(feeds);
 console.log(t1 - t0, performance.now() - t0);`,
