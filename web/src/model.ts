@@ -786,6 +786,13 @@ export function setDefaultOrtWasmPaths(prefix: string): void {
   defaultOrtWasmPaths = prefix;
 }
 
+// The core's first model read in a process compiles the code it runs (V8 compiles wasm functions
+// on first call): tens of ms on the main thread, which on a page's first load delayed ORT's
+// session by more than they overlapped it, so that read waits for ORT's session
+// (docs/decisions.md). Later reads are quick (0.1-1 ms for models/) and go first: a file the core
+// refuses fails without waiting for ORT.
+let coreHasReadAModel = false;
+
 /**
  * Loads an ONNX model: fetches it (progress, retries, integrity, cache), refuses non-ONNX bytes,
  * rewrites ZipMap outputs into tensors, reads its signature, resolves and checks its schema, creates the ONNX Runtime Web session and
@@ -796,11 +803,9 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   corePromise.catch(() => {});    // (a failed download must not leave an unhandled rejection)
   const download = await downloadModel(source, options);
   const { bytes } = download;
-  // ONNX Runtime starts on the bytes as downloaded while the core's wasm compiles; the core reads
-  // the model once ORT's session exists. On a page's first load, reading it meanwhile (tens of ms
-  // of the core's first calls on the main thread) delayed ORT's session by more than it overlapped
-  // (docs/decisions.md). Most models run as given; a rewritten one (ZipMap) gets a session of its
-  // own, and a refused file's early session, if ORT made one, is released unused.
+  // ONNX Runtime starts on the bytes as downloaded while the core's wasm compiles and then reads
+  // them. Most models run as given; a rewritten one (ZipMap) gets a session of its own, and a
+  // refused file's early session, if ORT made one, is released unused.
   const early = createSession(bytes, options);
   const releaseEarly = () => void early.then((s) => (s instanceof Error ? undefined : s.release()));
   let core: CoreModule;
@@ -808,10 +813,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   let runBytes: Uint8Array | null;
   let schemaText = '';
   try {
-    await early;  // never rejects: an ORT error is its value
+    if (!coreHasReadAModel) await early;  // never rejects: an ORT error is its value
     core = await corePromise;
     if (options.schema !== undefined) schemaText = typeof options.schema === 'string' ? options.schema : JSON.stringify(options.schema);
-    predictor = unwrap(core.createPredictor(bytes, schemaText, options.rewriteZipMap ?? true));
+    const created = core.createPredictor(bytes, schemaText, options.rewriteZipMap ?? true);
+    coreHasReadAModel = true;
+    predictor = unwrap(created);
     runBytes = unwrap(predictor.takeModelBytes());  // the ZipMap-free model, when rewritten
   } catch (error) {
     releaseEarly();
