@@ -72,7 +72,7 @@ function compileDecoder(document) {
   });
 }
 
-export function handWritten(session, document) {
+export function handWritten(document) {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(document.input);
   const inputs = compileRowWriters(document);

@@ -30,7 +30,7 @@ const bytes = readFileSync(new URL('../models/iris.onnx', import.meta.url));
 const reference = JSON.parse(readFileSync(new URL('../models/iris.reference.json', import.meta.url), 'utf8'));
 const model = await loadModel(bytes);
 const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-const c = handWritten(session, model.schema.document);
+const c = handWritten(model.schema.document);
 
 const faults = [
   (r) => ({ ...r, petal_width: -1 }),

@@ -71,7 +71,7 @@ async function firstRecord(path) {
   const model = await loadModel(readFileSync(path));
   const reference = JSON.parse(readFileSync(path.replace(/\.onnx$/, '.reference.json'), 'utf8'));
   const record = reference.cases[0].input;
-  const { feeds } = handWritten(null, model.schema.document).pack([record]);
+  const { feeds } = handWritten(model.schema.document).pack([record]);
   model.dispose();
   return JSON.stringify({
     record,

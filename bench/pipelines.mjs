@@ -83,7 +83,7 @@ async function benchModel(file) {
   const model = await loadModel(bytes);
   const document = model.schema.document;
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  const c = handWritten(session, document);
+  const c = handWritten(document);
   const rows = [];
   for (const n of SIZES) {
     const records = makeRecords(reference.cases, n);
