@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 scripts/build.sh wasm
 rm -rf dist
 mkdir -p dist/wasm dist/ort
-cp build/wasm/onnx-predict-core.js dist/wasm/onnx-predict-core.cjs
+esbuild=(node_modules/.bin/esbuild --log-level=error)
+# The glue minified (its local names; top-level names and Module's string keys stay): 13.1 -> 9.7 KB gzip -9.
+"${esbuild[@]}" build/wasm/onnx-predict-core.js --minify --outfile=dist/wasm/onnx-predict-core.cjs
 node -e '
   const fs = require("node:fs");
   const zlib = require("node:zlib");
@@ -18,7 +20,7 @@ node -e '
   fs.writeFileSync("dist/wasm/onnx-predict-core-wasm.js", "// The onnx-predict core (.wasm), gzip -9, base64.\nexport default \"" + wasm + "\";\n");'
 cp web/src/wasm/onnx-predict-core.d.cts web/src/wasm/onnx-predict-core-wasm.d.ts dist/wasm/
 node_modules/.bin/tsc -p web/tsconfig.json
-esbuild=(node_modules/.bin/esbuild --bundle --log-level=error)
+esbuild+=(--bundle)
 # require('onnx-predict'): the ES module bundled as one CommonJS file; onnxruntime-web stays a dependency.
 "${esbuild[@]}" dist/index.js --platform=node --format=cjs --target=node18 --external:onnxruntime-web --outfile=dist/index.cjs
 # <script>: everything in one file, ONNX Runtime Web's wasm-only build included.
