@@ -1,6 +1,5 @@
 // The predictor's once-per-model half, built for size (predictor.h).
 #include "bindings/predictor.h"
-#include "common/json_text.h"
 #include "onnx/model_info_json.h"
 
 namespace onnx_predict::bindings {

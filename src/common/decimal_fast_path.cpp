@@ -1,7 +1,6 @@
 #include "common/decimal_fast_path.h"
 
 #include <cstdint>
-#include <cstdlib>
 
 namespace onnx_predict {
 
