@@ -226,9 +226,11 @@ struct ColumnCopy {
 // the errors name: each distinct text once (types, msgs, loc keys, string inputs), and each
 // object, array, boolean or null input or ctx at each use. `numbers` is a Float64Array holding, per
 // error: the type's and the msg's value index, the loc's length and items (an array index as
-// itself, a key as -1 - its value index), the input (0 and the number itself, or 1 and a value
-// index), and the ctx's value index (-1: none). Dumping every error as a JSON object for JS to
-// parse cost about 2.5 µs per error (iris, half the records invalid).
+// itself, a key as -1 - its value index), the input (0 and the number itself, 1 and a value
+// index, or for an object 2, its member count and per member its key's value index and its value
+// as 0 and a finite number or 1 and a value index), and the ctx's value index (-1: none). Dumping
+// every error as a JSON object for JS to parse cost about 2.5 µs per error (iris, half the records
+// invalid).
 val export_errors(std::span<const onnx_predict::schema::ValidationError> errors);
 
 // A packer's batches as JS reads them (web/src/core.ts, readPacked): numbers in a heap view

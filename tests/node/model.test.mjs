@@ -128,10 +128,12 @@ test("errors: Pydantic's key order, each error its own objects, every input as t
   ge[0].loc.push('x');
   const missing = errors.filter((e) => e.type === 'missing' && e.loc[0] === 4);
   missing[0].input.sepal_length = 'changed';
+  missing[0].input.petal_length.nested.push(4);
   const nested = errors.filter((e) => e.loc[1] === 'petal_length' && e.loc[0] >= 4);
   nested[0].input.nested.push(3);
   assert.deepEqual([ge[1].ctx, ge[2].ctx, ge[1].loc], [{ ge: 0 }, { ge: 0 }, [0, 'sepal_length']]);
   assert.equal(missing[1].input.sepal_length, 'größe');
+  assert.deepEqual(missing[1].input.petal_length, { nested: [1, 'two'] });
   assert.deepEqual(nested[1].input, { nested: [1, 'two'] });
   model.dispose();
 });

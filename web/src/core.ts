@@ -110,9 +110,24 @@ export function readErrors([text, n]: ExportedErrors): ValidationErrorItem[] {
     const loc: (string | number)[] = new Array(n[at + 2]);
     at += 3;
     for (let k = 0; k < loc.length; k++, at++) loc[k] = n[at] >= 0 ? n[at] : values[-1 - n[at]] as string;
-    const input = n[at] === 0 ? n[at + 1] : values[n[at + 1]];
-    const ctx = n[at + 2];
-    at += 3;
+    let input: unknown;
+    if (n[at] === 2) {  // an object, member by member (bindings/interop.h)
+      const members = n[at + 1];
+      const object: Record<string, unknown> = {};
+      at += 2;
+      for (let k = 0; k < members; k++, at += 3) {
+        const key = values[n[at]] as string, value = n[at + 1] === 0 ? n[at + 2] : values[n[at + 2]];
+        // An own "__proto__" key stays an own key, as JSON.parse makes it.
+        if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+        else object[key] = value;
+      }
+      input = object;
+    } else {
+      input = n[at] === 0 ? n[at + 1] : values[n[at + 1]];
+      at += 2;
+    }
+    const ctx = n[at];
+    at += 1;
     errors.push(ctx < 0 ? { type, loc, msg, input } : { type, loc, msg, input, ctx: values[ctx] as Record<string, unknown> });
   }
   return errors;
