@@ -32,6 +32,7 @@ val export_errors(std::span<const onnx_predict::schema::ValidationError> errors)
     return j.is_string() ? text_index(j.get_ref<const std::string&>()) : static_cast<double>(add(j.dump(-1, ' ', false, kReplace)));
   };
   std::vector<double> numbers;
+  numbers.reserve(errors.size() * 8);  // type, msg, a loc of two and its length, input (2), ctx
   // A value as it crosses: 0 and a finite number itself, or 1 and a value index (JSON text makes
   // NaN and ±Infinity null: the caller handles a top-level number first).
   auto add_member = [&](const nlohmann::json& v) {

@@ -31,6 +31,7 @@ struct Packer::Impl {
   std::vector<bool> present;
   std::vector<std::pair<std::string, Json>> extras;
   std::vector<ValidationError> record_errors;
+  std::vector<size_t> missing_errors;  // positions in record_errors of this record's `missing` errors
   std::vector<uint8_t> fast_valid;  // per row, for the columns fast path
 
   explicit Impl(const schema::SchemaDocument& d) : doc(d), flat(d.validator.flat_shape() ? &*d.validator.flat_shape() : nullptr) {
@@ -115,8 +116,7 @@ struct Packer::Impl {
         record_errors.push_back({"extra_forbidden", Loc{static_cast<int64_t>(index), key}, "Extra inputs are not permitted", value, Json()});
       }
     }
-    bool missing_reported = false;
-    Json object;
+    missing_errors.clear();
     for (size_t i = 0; i < flat->fields.size(); ++i) {
       const FlatField& f = flat->fields[i];
       if (present[i]) {
@@ -125,10 +125,16 @@ struct Packer::Impl {
         std::get<std::string>(field_loc[1]).assign(f.name);
         doc.validator.validate_node(f.node, slots[i], record_errors, field_loc);
       } else if (f.required) {
-        if (!missing_reported) object = record_object(), missing_reported = true;
-        record_errors.push_back({"missing", Loc{static_cast<int64_t>(index), f.name}, "Field required", object, Json()});
+        missing_errors.push_back(record_errors.size());
+        record_errors.push_back({"missing", Loc{static_cast<int64_t>(index), f.name}, "Field required", Json(), Json()});
       }
     }
+    // Each `missing` error's input is the record: built once, copied for all but the last, which
+    // takes it (one copy fewer per record: most invalid records miss one field).
+    if (missing_errors.empty()) return;
+    Json object = record_object();
+    for (size_t k = 0; k + 1 < missing_errors.size(); ++k) record_errors[missing_errors[k]].input = object;
+    record_errors[missing_errors.back()].input = std::move(object);
   }
 
   // Sorts this record's errors into a canonical order and either moves them to the batch or,
