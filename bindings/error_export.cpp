@@ -34,8 +34,8 @@ val export_errors(std::span<const onnx_predict::schema::ValidationError> errors)
   std::vector<double> numbers;
   numbers.reserve(errors.size() * 8);  // type, msg, a loc of two and its length, input (2), ctx
   // A value as it crosses: 0 and a finite number itself, or 1 and a value index (JSON text makes
-  // NaN and ±Infinity null: the caller handles a top-level number first).
-  auto add_member = [&](const nlohmann::json& v) {
+  // NaN and ±Infinity null: the caller handles an input that is a number first).
+  auto add_value = [&](const nlohmann::json& v) {
     bool number = v.is_number() && std::isfinite(v.get<double>());
     numbers.push_back(number ? 0 : 1);
     numbers.push_back(number ? v.get<double>() : value_index(v));
@@ -60,11 +60,10 @@ val export_errors(std::span<const onnx_predict::schema::ValidationError> errors)
       numbers.push_back(static_cast<double>(e.input.size()));
       for (const auto& [key, value] : e.input.items()) {
         numbers.push_back(text_index(key));
-        add_member(value);
+        add_value(value);
       }
     } else {
-      numbers.push_back(1);
-      numbers.push_back(value_index(e.input));
+      add_value(e.input);
     }
     numbers.push_back(e.ctx.is_null() ? -1 : value_index(e.ctx));
   }

@@ -104,6 +104,7 @@ export type ExportedErrors = [values: string, numbers: Float64Array];
  */
 export function readErrors([text, n]: ExportedErrors): ValidationErrorItem[] {
   const values = JSON.parse(text) as unknown[];
+  const value = (at: number) => (n[at] === 0 ? n[at + 1] : values[n[at + 1]]);  // 0 and a number, or 1 and a value index
   const errors: ValidationErrorItem[] = [];
   for (let at = 0; at < n.length;) {
     const type = values[n[at]] as string, msg = values[n[at + 1]] as string;
@@ -116,14 +117,14 @@ export function readErrors([text, n]: ExportedErrors): ValidationErrorItem[] {
       const object: Record<string, unknown> = {};
       at += 2;
       for (let k = 0; k < members; k++, at += 3) {
-        const key = values[n[at]] as string, value = n[at + 1] === 0 ? n[at + 2] : values[n[at + 2]];
+        const key = values[n[at]] as string, member = value(at + 1);
         // An own "__proto__" key stays an own key, as JSON.parse makes it.
-        if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-        else object[key] = value;
+        if (key === '__proto__') Object.defineProperty(object, key, { value: member, writable: true, enumerable: true, configurable: true });
+        else object[key] = member;
       }
       input = object;
     } else {
-      input = n[at] === 0 ? n[at + 1] : values[n[at + 1]];
+      input = value(at);
       at += 2;
     }
     const ctx = n[at];
